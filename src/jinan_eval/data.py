@@ -1,0 +1,207 @@
+"""Load the data directory and validate it: every table, then every cross-reference.
+
+target → indicator → observation → source: each link is checked, and every problem is reported with its
+file, row and column. :func:`load_dataset` refuses data with errors; :func:`validate` returns the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .problems import DataValidationError, Report
+from .schema import (
+    INDICATORS,
+    MEASURES_NEEDING_BASE_YEAR,
+    OBSERVATIONS,
+    REGIONS,
+    SECTIONS,
+    SOURCES,
+    TARGET_KINDS_QUANTIFIED,
+    TARGETS,
+    Table,
+)
+from .read import read_table
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+PLAN_FILE = "plan/plan.yaml"
+PLAN_KEYS = ("id", "title_zh", "title_en", "document_number", "issued", "url", "base_year", "target_year")
+UNIT_FREE_MEASURES = {"cumulative_change_pct": "%", "yoy_change_pct": "%"}
+
+
+@dataclass
+class Dataset:
+    """The validated data of one plan: the plan, its targets, the catalogue, observations and sources."""
+
+    plan: dict
+    sections: pd.DataFrame
+    targets: pd.DataFrame
+    indicators: pd.DataFrame
+    regions: pd.DataFrame
+    observations: pd.DataFrame
+    sources: pd.DataFrame
+    data_dir: Path
+
+    def observations_with_sources(self) -> pd.DataFrame:
+        """Observations joined with their source's title, publisher, date, URL and locator."""
+        src = self.sources.rename(columns={"title": "source_title", "publisher": "source_publisher",
+                                           "date": "source_date", "url": "source_url",
+                                           "locator": "source_locator"})
+        return self.observations.merge(src, on="source_id", how="left")
+
+
+def _read(data_dir: Path, table: Table, report: Report) -> pd.DataFrame | None:
+    if table.multi_file:
+        files = sorted(data_dir.glob(table.path))
+        if not files:
+            report.error(table.path, None, None, "file.missing", f"no files match {table.path}")
+            return None
+        frames = [f for f in (read_table(p, table, report, data_dir) for p in files) if f is not None]
+        return pd.concat(frames, ignore_index=True) if frames else None
+    return read_table(data_dir / table.path, table, report, data_dir)
+
+
+def _read_plan(data_dir: Path, report: Report) -> dict:
+    path = data_dir / PLAN_FILE
+    try:
+        plan = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError:
+        report.error(PLAN_FILE, None, None, "file.missing", "plan description is missing")
+        return {}
+    except yaml.YAMLError as exc:
+        report.error(PLAN_FILE, None, None, "yaml", str(exc))
+        return {}
+    for key in PLAN_KEYS:
+        if key not in plan:
+            report.error(PLAN_FILE, None, key, "required", f"'{key}' is missing")
+    return plan
+
+
+def _rows_not_in(frame: pd.DataFrame, column: str, allowed: set, report: Report, rule: str, what: str) -> None:
+    for rec in frame.loc[frame[column].notna() & ~frame[column].isin(allowed), [column, "at_file", "at_line"]].itertuples():
+        report.error(rec.at_file, rec.at_line, column, rule, f"{getattr(rec, column)!r} is not a known {what}")
+
+
+def check_targets(targets: pd.DataFrame, sections: pd.DataFrame | None, indicators: pd.DataFrame | None,
+                  report: Report) -> None:
+    """A quantified target needs an indicator, a value, a unit and a base year; the others need none."""
+    if sections is not None:
+        _rows_not_in(targets, "section_id", set(sections["section_id"]), report, "ref.section", "section")
+    if indicators is not None:
+        _rows_not_in(targets, "indicator_key", set(indicators["indicator_key"]), report, "ref.indicator",
+                     "indicator (indicators.csv)")
+    for rec in targets.itertuples():
+        quantified = rec.kind in TARGET_KINDS_QUANTIFIED
+        if quantified:
+            for col in ("indicator_key", "target_value", "unit", "base_year"):
+                if pd.isna(getattr(rec, col)):
+                    report.error(rec.at_file, rec.at_line, col, "target.quantified",
+                                 f"a '{rec.kind}' target needs a {col}")
+        elif not pd.isna(rec.target_value):
+            report.error(rec.at_file, rec.at_line, "target_value", "target.not_quantified",
+                         f"a '{rec.kind}' commitment carries no number of its own")
+        if not pd.isna(rec.base_year) and not pd.isna(rec.target_year) and rec.base_year >= rec.target_year:
+            report.error(rec.at_file, rec.at_line, "base_year", "target.years", "base_year must precede target_year")
+
+
+def check_indicators(indicators: pd.DataFrame, sections: pd.DataFrame | None, report: Report) -> None:
+    if sections is not None:
+        _rows_not_in(indicators, "section_id", set(sections["section_id"]), report, "ref.section", "section")
+
+
+def check_observations(obs: pd.DataFrame, indicators: pd.DataFrame | None, regions: pd.DataFrame | None,
+                       sources: pd.DataFrame | None, report: Report) -> None:
+    """Cross-references, base years, units and conflicting duplicates of the observation rows."""
+    if indicators is not None:
+        _rows_not_in(obs, "indicator_key", set(indicators["indicator_key"]), report, "ref.indicator",
+                     "indicator (indicators.csv)")
+    if regions is not None:
+        _rows_not_in(obs, "region", set(regions["region"]), report, "ref.region", "region (regions.csv)")
+    if sources is not None:
+        _rows_not_in(obs, "source_id", set(sources["source_id"]), report, "ref.source", "source (sources.csv)")
+    needs_base = obs["measure"].isin(MEASURES_NEEDING_BASE_YEAR) & obs["base_year"].isna()
+    for rec in obs.loc[needs_base].itertuples():
+        report.error(rec.at_file, rec.at_line, "base_year", "observation.base_year",
+                     f"measure '{rec.measure}' needs the base year it is counted from")
+    later_base = obs["base_year"].notna() & (obs["base_year"] >= obs["year"])
+    for rec in obs.loc[later_base].itertuples():
+        report.error(rec.at_file, rec.at_line, "base_year", "observation.base_year", "base_year must precede year")
+    if indicators is not None:
+        _check_units(obs, indicators, report)
+    _check_conflicts(obs, report)
+
+
+def _check_units(obs: pd.DataFrame, indicators: pd.DataFrame, report: Report) -> None:
+    unit_of = dict(zip(indicators["indicator_key"], indicators["unit"]))
+    for rec in obs.itertuples():
+        if rec.indicator_key not in unit_of or pd.isna(rec.unit):
+            continue
+        expected = UNIT_FREE_MEASURES.get(rec.measure, unit_of[rec.indicator_key])
+        if rec.measure != "yoy_change_abs" and rec.unit != expected:
+            report.error(rec.at_file, rec.at_line, "unit", "observation.unit",
+                         f"unit {rec.unit!r} differs from {expected!r} expected for '{rec.indicator_key}' "
+                         f"({rec.measure}); convert it through the mapping table")
+
+
+def _check_conflicts(obs: pd.DataFrame, report: Report) -> None:
+    key = list(OBSERVATIONS.key)
+    preferred = obs["preferred"].fillna(False) if "preferred" in obs else pd.Series(False, index=obs.index)
+    frame = obs.assign(_preferred=preferred.astype(bool))
+    for _, group in frame.groupby(key, dropna=False):
+        if len(group) < 2 or group["value"].nunique(dropna=False) < 2:
+            continue
+        n_pref = int(group["_preferred"].sum())
+        if n_pref == 1:
+            continue
+        first = group.iloc[0]
+        others = ", ".join(f"{r.at_file}:{r.at_line}" for r in group.iloc[1:].itertuples())
+        rule_msg = ("more than one row is marked preferred" if n_pref > 1 else
+                    "same indicator, region, year and measure with different values "
+                    f"({', '.join(str(v) for v in group['value'])}); mark exactly one row preferred")
+        report.error(first["at_file"], int(first["at_line"]), "value", "observation.duplicate",
+                     f"{rule_msg}; also at {others}")
+
+
+def check_sources(sources: pd.DataFrame, obs: pd.DataFrame | None, report: Report) -> None:
+    for rec in sources.loc[sources["url"].isna()].itertuples():
+        report.warning(rec.at_file, rec.at_line, "url", "source.no_url", "source has no URL; the title must identify it")
+    if obs is not None:
+        unused = sources.loc[~sources["source_id"].isin(set(obs["source_id"]))]
+        for rec in unused.itertuples():
+            report.warning(rec.at_file, rec.at_line, "source_id", "source.unused", "no observation cites this source")
+
+
+def validate(data_dir: Path = DEFAULT_DATA_DIR) -> tuple[Report, Dataset | None]:
+    """Check every table and every cross-reference. Returns the report and, when readable, the dataset."""
+    data_dir = Path(data_dir)
+    report = Report()
+    plan = _read_plan(data_dir, report)
+    sections = _read(data_dir, SECTIONS, report)
+    targets = _read(data_dir, TARGETS, report)
+    indicators = _read(data_dir, INDICATORS, report)
+    regions = _read(data_dir, REGIONS, report)
+    observations = _read(data_dir, OBSERVATIONS, report)
+    sources = _read(data_dir, SOURCES, report)
+    if indicators is not None:
+        check_indicators(indicators, sections, report)
+    if targets is not None:
+        check_targets(targets, sections, indicators, report)
+    if observations is not None:
+        check_observations(observations, indicators, regions, sources, report)
+    if sources is not None:
+        check_sources(sources, observations, report)
+    frames = (sections, targets, indicators, regions, observations, sources)
+    if any(f is None for f in frames):
+        return report, None
+    return report, Dataset(plan, *frames, data_dir=data_dir)
+
+
+def load_dataset(data_dir: Path = DEFAULT_DATA_DIR) -> Dataset:
+    """Load the data directory, or raise :class:`DataValidationError` listing every error."""
+    report, dataset = validate(data_dir)
+    if not report.ok or dataset is None:
+        raise DataValidationError(report)
+    return dataset

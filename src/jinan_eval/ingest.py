@@ -1,0 +1,238 @@
+"""Ingest collected statistics into the project's own long format.
+
+The collectors' CSVs (``data/raw/**/*.csv``, columns ``indicator_key, indicator_zh, region, year, value, unit,
+measure, source_title, source_publisher, source_date, source_url, locator, note``) are copied into the
+repository unchanged. This module turns every row into one row of ``data/observations/<file>.csv`` plus a row
+of ``data/sources.csv``:
+
+* indicator, measure and unit go through the explicit mapping table ``data/mappings/collected_indicators.csv``
+  (one row per collected key × measure × unit; an unmapped combination is an error, never a silent rename);
+  a unit conversion is a ``factor`` in that table;
+* the region name goes through ``data/regions.csv`` (``name_zh``);
+* base year, period (partial year) and qualifier (约/以上…) are read from the row's own words, and a row can
+  be corrected through ``data/mappings/row_overrides.csv`` (file, line, column, value, reason);
+* rows that state another plan's target (key ending in ``_target`` or note starting with ``TARGET``) are kept
+  with ``record_type = plan_target``: context, never used as observations.
+
+Nothing is written unless every row ingests cleanly.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .problems import DataValidationError, Report
+from .read import decode_bytes
+from .schema import MEASURES_NEEDING_BASE_YEAR, OBSERVATIONS, SOURCES
+from .store import write_frames_atomic
+
+COLLECTED_COLUMNS = ("indicator_key", "indicator_zh", "region", "year", "value", "unit", "measure",
+                     "source_title", "source_publisher", "source_date", "source_url", "locator", "note")
+MAPPING_FILE = "mappings/collected_indicators.csv"
+OVERRIDES_FILE = "mappings/row_overrides.csv"
+OVERRIDABLE = ("base_year", "period", "qualifier", "preferred", "year")
+
+_ISO_DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)\b\s*(.*)$")
+_BASE_YEAR = re.compile(r"(?:较|比|相比|与|vs\.?|base(?: year)?[:=]?|relative to|compared with)\s*(\d{4})\s*年?",
+                        re.IGNORECASE)
+_FYP_BASE = re.compile(r"十四五|14th FYP|十三五.?末")
+_PARTIAL = re.compile(r"PARTIAL YEAR|\b(?:Jan|H1)\b[^;]*?(?:only|–|-)|前三季度|1-\d{1,2}月|上半年", re.IGNORECASE)
+_QUALIFIER = re.compile(r"(约|以上|超过|突破|\d余)")
+
+
+@dataclass(frozen=True)
+class Mapping:
+    indicator_key: str
+    measure: str
+    unit: str
+    factor: float
+    base_year: int | None
+
+
+def source_id(title: str, publisher: str, date: str, url: str, locator: str) -> str:
+    """A stable id for a citation: the same citation always gets the same id."""
+    digest = hashlib.sha1("\x1f".join((title, publisher, date, url, locator)).encode("utf-8")).hexdigest()
+    return "S" + digest[:8]
+
+
+def split_date(text: str) -> tuple[str | None, str | None]:
+    """Split a collected date cell into an ISO date and the words around it."""
+    text = (text or "").strip()
+    match = _ISO_DATE.match(text)
+    if not match:
+        return None, text or None
+    rest = match.group(2).strip(" ()（）;")
+    return match.group(1), rest or None
+
+
+def read_mapping(path: Path, report: Report) -> dict[tuple[str, str, str], Mapping]:
+    name = path.name
+    mapping: dict[tuple[str, str, str], Mapping] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            key = (row["collected_key"], row["collected_measure"], row["collected_unit"])
+            if key in mapping:
+                report.error(name, line, "collected_key", "mapping.duplicate", f"{key} is mapped twice")
+            try:
+                factor = float(row["factor"] or 1)
+                base = int(row["base_year"]) if row["base_year"] else None
+            except ValueError as exc:
+                report.error(name, line, "factor", "mapping.number", str(exc))
+                continue
+            mapping[key] = Mapping(row["indicator_key"], row["measure"], row["unit"], factor, base)
+    return mapping
+
+
+def read_overrides(path: Path, report: Report) -> dict[tuple[str, int], dict[str, str]]:
+    overrides: dict[tuple[str, int], dict[str, str]] = {}
+    if not path.exists():
+        return overrides
+    with path.open(encoding="utf-8", newline="") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            if row["column"] not in OVERRIDABLE:
+                report.error(path.name, line, "column", "override.column",
+                             f"{row['column']!r} cannot be overridden (only {', '.join(OVERRIDABLE)})")
+                continue
+            if not row.get("reason"):
+                report.error(path.name, line, "reason", "override.reason", "every override needs a reason")
+            overrides.setdefault((row["file"], int(row["line"])), {})[row["column"]] = row["value"]
+    return overrides
+
+
+def read_collected(path: Path, name: str, report: Report) -> list[tuple[int, dict[str, str]]]:
+    text = decode_bytes(path.read_bytes(), name, report)
+    if text is None:
+        return []
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in COLLECTED_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        report.error(name, 1, ", ".join(missing), "column.missing", "collected file lacks required columns")
+        return []
+    rows = []
+    for row in reader:
+        rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}))
+    return rows
+
+
+def infer_base_year(row: dict[str, str]) -> int | None:
+    """The base year a cumulative figure is counted from, as the row's own words state it."""
+    words = f"{row['indicator_zh']} {row['note']}"
+    match = _BASE_YEAR.search(words)
+    if match:
+        return int(match.group(1))
+    if _FYP_BASE.search(words):
+        return 2020
+    return None
+
+
+def infer_period(row: dict[str, str]) -> str:
+    return "partial" if _PARTIAL.search(row["note"]) else "year"
+
+
+def infer_qualifier(row: dict[str, str]) -> str | None:
+    match = _QUALIFIER.search(row["note"])
+    if not match:
+        return None
+    word = match.group(1)
+    return "余" if word.endswith("余") else word
+
+
+def is_plan_target(row: dict[str, str]) -> bool:
+    return row["indicator_key"].endswith("_target") or row["note"].startswith("TARGET")
+
+
+def ingest_row(name: str, line: int, row: dict[str, str], mapping: dict, regions: dict[str, str],
+               overrides: dict, report: Report) -> tuple[dict, dict] | None:
+    """One collected row → (observation, source), or None with the problem reported."""
+    key = (row["indicator_key"], row["measure"], row["unit"])
+    m = mapping.get(key)
+    if m is None:
+        report.error(name, line, "indicator_key", "mapping.missing",
+                     f"no row in {MAPPING_FILE} maps key={key[0]!r} measure={key[1]!r} unit={key[2]!r}")
+        return None
+    region = regions.get(row["region"])
+    if region is None:
+        report.error(name, line, "region", "ref.region", f"{row['region']!r} is not a name_zh in regions.csv")
+        return None
+    try:
+        value = round(float(row["value"]) * m.factor, 10)
+        year = int(row["year"])
+    except ValueError as exc:
+        report.error(name, line, "value", "number.not_numeric", str(exc))
+        return None
+    fix = overrides.get((name, line), {})
+    base_year = m.base_year if m.base_year is not None else infer_base_year(row)
+    if "base_year" in fix:
+        base_year = int(fix["base_year"]) if fix["base_year"] else None
+    if m.measure not in MEASURES_NEEDING_BASE_YEAR:
+        base_year = None
+    elif base_year is None:
+        report.error(name, line, "note", "observation.base_year",
+                     f"cannot tell the base year of this {m.measure} figure; add it to {OVERRIDES_FILE}")
+    date, date_note = split_date(row["source_date"])
+    url = row["source_url"] if row["source_url"].lower().startswith(("http://", "https://")) else ""
+    locator = row["locator"] if url or not row["source_url"] else f"{row['locator']} [{row['source_url']}]"
+    sid = source_id(row["source_title"], row["source_publisher"], row["source_date"], row["source_url"],
+                    row["locator"])
+    note = f"原指标: {row['indicator_zh']}" + (f"; {row['note']}" if row["note"] else "")
+    if m.factor != 1:
+        note += f"; converted from {row['value']} {row['unit']} (×{m.factor:g})"
+    observation = {
+        "indicator_key": m.indicator_key,
+        "region": region,
+        "year": int(fix.get("year", year)),
+        "value": value,
+        "unit": m.unit,
+        "measure": m.measure,
+        "base_year": base_year,
+        "period": fix.get("period", infer_period(row)),
+        "qualifier": fix.get("qualifier", infer_qualifier(row)) or None,
+        "preferred": fix.get("preferred", "").lower() == "true" or None,
+        "record_type": "plan_target" if is_plan_target(row) else "observed",
+        "source_id": sid,
+        "note": note,
+    }
+    source = {"source_id": sid, "title": row["source_title"], "publisher": row["source_publisher"] or None,
+              "date": date, "date_note": date_note, "url": url or None, "locator": locator or None}
+    return observation, source
+
+
+def collected_files(raw_dir: Path) -> list[Path]:
+    return sorted(p for p in raw_dir.rglob("*.csv"))
+
+
+def ingest(raw_dir: Path, data_dir: Path) -> Report:
+    """Ingest every collected CSV under ``raw_dir`` into ``data_dir``; raises if any row fails."""
+    report = Report()
+    mapping = read_mapping(data_dir / MAPPING_FILE, report)
+    overrides = read_overrides(data_dir / OVERRIDES_FILE, report)
+    regions_frame = pd.read_csv(data_dir / "regions.csv", dtype=str)
+    regions = dict(zip(regions_frame["name_zh"], regions_frame["region"]))
+    outputs: dict[str, pd.DataFrame] = {}
+    sources: dict[str, dict] = {}
+    for path in collected_files(raw_dir):
+        name = str(path.relative_to(raw_dir))
+        obs_rows = []
+        for line, row in read_collected(path, name, report):
+            result = ingest_row(name, line, row, mapping, regions, overrides, report)
+            if result is not None:
+                obs_rows.append(result[0])
+                sources[result[1]["source_id"]] = result[1]
+        frame = pd.DataFrame(obs_rows, columns=OBSERVATIONS.columns)
+        frame["base_year"] = frame["base_year"].astype("Int64")
+        outputs[f"observations/{path.stem}.csv"] = frame
+    if not report.ok:
+        raise DataValidationError(report)
+    outputs["sources.csv"] = pd.DataFrame(sorted(sources.values(), key=lambda s: s["source_id"]),
+                                          columns=SOURCES.columns)
+    stale = [p for p in (data_dir / "observations").glob("*.csv")
+             if f"observations/{p.name}" not in outputs]
+    write_frames_atomic(data_dir, outputs, remove=stale)
+    return report

@@ -1,0 +1,264 @@
+"""The data dictionary: every table of ``data/`` described once.
+
+The same description drives three things:
+
+* reading (which columns are numeric and may be repaired, which are required),
+* validation (pandera schemas built by :func:`pandera_schema`),
+* the data-dictionary page of the book (:func:`dictionary_frame`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+import pandera.pandas as pa
+
+DType = Literal["str", "int", "float", "bool"]
+
+YEAR_MIN, YEAR_MAX = 2000, 2035
+
+SECTION_KINDS = ("main_targets", "key_project", "policy_mechanism", "safeguard")
+TARGET_KINDS_QUANTIFIED = (
+    "reduction_vs_base",
+    "increase_vs_base",
+    "at_least",
+    "at_most",
+    "cumulative_addition",
+    "count",
+)
+TARGET_KINDS = TARGET_KINDS_QUANTIFIED + ("milestone", "provincial_task", "qualitative")
+QUALIFIERS = ("约", "左右", "力争", "以上", "以内", "超过", "优于", "不低于", "突破", "余", "多")
+DIRECTIONS = ("higher", "lower", "neutral")
+INDICATOR_MEASURES = ("level", "cumulative_added", "annual_added")
+OBSERVATION_MEASURES = (
+    "level",
+    "yoy_change_pct",
+    "yoy_change_abs",
+    "cumulative_change_pct",
+    "cumulative_added",
+    "annual_added",
+)
+MEASURES_NEEDING_BASE_YEAR = ("cumulative_change_pct", "cumulative_added")
+PERIODS = ("year", "partial")
+RECORD_TYPES = ("observed", "plan_target")
+REGION_KINDS = ("city", "sub_city", "province", "country", "region_group")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    dtype: DType
+    description: str
+    required: bool = True  # the column must be present
+    nullable: bool = False  # cells may be empty
+    unique: bool = False
+    choices: tuple[str, ...] | None = None
+    pattern: str | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    path: str  # relative to the data directory; a glob for multi-file tables
+    description: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...] = ()
+    multi_file: bool = False
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [f.name for f in self.fields if f.required]
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def numeric_columns(self) -> list[str]:
+        return [f.name for f in self.fields if f.dtype in ("int", "float")]
+
+
+def _year(name: str, description: str, nullable: bool = False) -> Field:
+    return Field(name, "int", description, nullable=nullable, min_value=YEAR_MIN, max_value=YEAR_MAX)
+
+
+SECTIONS = Table(
+    "sections",
+    "plan/sections.csv",
+    "The plan's parts: main targets, ten key projects (重点工程), ten policy mechanisms (政策机制), three safeguards (保障措施).",
+    (
+        Field("section_id", "str", "MAIN, KP1…KP10, PM1…PM10, SM1…SM3", unique=True,
+              pattern=r"^(MAIN|KP([1-9]|10)|PM([1-9]|10)|SM[1-3])$"),
+        Field("kind", "str", "main_targets / key_project / policy_mechanism / safeguard", choices=SECTION_KINDS),
+        Field("number_zh", "str", "Numbering in the plan, e.g. 三（一）"),
+        Field("title_zh", "str", "Title as in the plan"),
+        Field("title_en", "str", "English title"),
+        Field("lead_departments_zh", "str", "Lead departments (牵头单位), separated by ；", nullable=True),
+        Field("lead_departments_en", "str", "Lead departments in English, separated by ; ", nullable=True),
+    ),
+    key=("section_id",),
+)
+
+TARGETS = Table(
+    "targets",
+    "plan/targets.csv",
+    "Every commitment of the plan: quantified targets, milestones, provincial tasks and qualitative actions.",
+    (
+        Field("target_id", "str", "{section_id}-{n}", unique=True, pattern=r"^(MAIN|KP\d+|PM\d+|SM\d+)-\d+$"),
+        Field("section_id", "str", "Section of the plan (sections.csv)"),
+        Field("indicator_key", "str", "Indicator measured (indicators.csv); empty for non-quantified commitments",
+              nullable=True),
+        Field("kind", "str", "How the target is stated (see the methods chapter)", choices=TARGET_KINDS),
+        _year("base_year", "Base year of the comparison (2020)", nullable=True),
+        Field("target_value", "float", "The plan's number, in `unit`", nullable=True),
+        Field("unit", "str", "Unit of target_value", nullable=True),
+        _year("target_year", "Year by which the target is due"),
+        Field("qualifier", "str", "Hedge or bound word as written in the plan (约/左右/力争/以上…)", nullable=True),
+        Field("label_zh", "str", "Short label, Chinese"),
+        Field("label_en", "str", "Short label, English"),
+        Field("plan_text_zh", "str", "The clause of the plan that states it, verbatim"),
+    ),
+    key=("target_id",),
+)
+
+INDICATORS = Table(
+    "indicators",
+    "indicators.csv",
+    "Indicator catalogue: every quantity a target or an observation refers to.",
+    (
+        Field("indicator_key", "str", "snake_case key", unique=True, pattern=r"^[a-z0-9_]+$"),
+        Field("name_zh", "str", "Name, Chinese"),
+        Field("name_en", "str", "Name, English"),
+        Field("unit", "str", "Unit of the indicator's level (or of its additions)"),
+        Field("direction", "str", "Which way is better: higher / lower / neutral (context only)", choices=DIRECTIONS),
+        Field("measure", "str", "How the indicator is naturally reported", choices=INDICATOR_MEASURES),
+        Field("section_id", "str", "Section of the plan it belongs to", nullable=True),
+        Field("definition_en", "str", "One-sentence definition", nullable=True, required=False),
+    ),
+    key=("indicator_key",),
+)
+
+REGIONS = Table(
+    "regions",
+    "regions.csv",
+    "Regions observed: Jinan and its benchmarks.",
+    (
+        Field("region", "str", "Code used in observations", unique=True, pattern=r"^[a-z0-9_]+$"),
+        Field("name_zh", "str", "Name, Chinese"),
+        Field("name_en", "str", "Name, English"),
+        Field("kind", "str", "city / sub_city / province / country / region_group", choices=REGION_KINDS),
+    ),
+    key=("region",),
+)
+
+OBSERVATIONS = Table(
+    "observations",
+    "observations/*.csv",
+    "Published statistics in long format, one figure per row, each with its source.",
+    (
+        Field("indicator_key", "str", "Indicator (indicators.csv)"),
+        Field("region", "str", "Region code (regions.csv)"),
+        _year("year", "Year the figure refers to"),
+        Field("value", "float", "The figure as published (converted only by an explicit mapping factor)"),
+        Field("unit", "str", "Unit of value"),
+        Field("measure", "str", "level / yoy_change_pct / yoy_change_abs / cumulative_change_pct / "
+              "cumulative_added / annual_added", choices=OBSERVATION_MEASURES),
+        _year("base_year", "Base year of a cumulative figure", nullable=True),
+        Field("period", "str", "year (calendar year or year-end) / partial (part of a year)", choices=PERIODS),
+        Field("qualifier", "str", "约 (approximate) or a lower-bound word (以上/超过/突破/余/多) as published",
+              nullable=True),
+        Field("preferred", "bool", "Marks the row used when sources disagree", nullable=True, required=False),
+        Field("record_type", "str", "observed, or plan_target (a target of another plan, context only)",
+              choices=RECORD_TYPES),
+        Field("source_id", "str", "Source (sources.csv)"),
+        Field("note", "str", "Caveats as recorded by the collector", nullable=True),
+    ),
+    key=("indicator_key", "region", "year", "measure", "period", "record_type"),
+    multi_file=True,
+)
+
+SOURCES = Table(
+    "sources",
+    "sources.csv",
+    "Where each figure comes from, down to the paragraph.",
+    (
+        Field("source_id", "str", "Stable id (hash of the citation)", unique=True, pattern=r"^S[0-9a-f]{8}$"),
+        Field("title", "str", "Title of the page or document"),
+        Field("publisher", "str", "Publisher (original outlet where the page is a repost)", nullable=True),
+        Field("date", "str", "Publication date, ISO (YYYY, YYYY-MM or YYYY-MM-DD)", nullable=True,
+              pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
+        Field("date_note", "str", "What is known about the date when it is not printed on the page", nullable=True),
+        Field("url", "str", "http(s) address; empty when none was available", nullable=True,
+              pattern=r"^https?://\S+$"),
+        Field("locator", "str", "Where in the source (section, paragraph, label)", nullable=True),
+    ),
+    key=("source_id",),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (SECTIONS, TARGETS, INDICATORS, REGIONS, OBSERVATIONS, SOURCES)}
+
+_PANDERA_DTYPES = {"str": str, "int": "Int64", "float": float, "bool": "boolean"}
+
+
+def pandera_schema(table: Table) -> pa.DataFrameSchema:
+    """Build the pandera schema that checks one table's cells (types, ranges, choices, patterns)."""
+    columns = {}
+    for f in table.fields:
+        checks = []
+        if f.choices is not None:
+            checks.append(pa.Check.isin(f.choices, error=f"choice: one of {', '.join(f.choices)}"))
+        if f.pattern is not None:
+            checks.append(pa.Check.str_matches(f.pattern, error=f"pattern: matches {f.pattern}"))
+        if f.min_value is not None:
+            checks.append(pa.Check.ge(f.min_value, error=f"range: >= {f.min_value:g}"))
+        if f.max_value is not None:
+            checks.append(pa.Check.le(f.max_value, error=f"range: <= {f.max_value:g}"))
+        columns[f.name] = pa.Column(
+            _PANDERA_DTYPES[f.dtype],
+            checks=checks,
+            nullable=f.nullable,
+            unique=f.unique,
+            required=f.required,
+            coerce=True,
+            description=f.description,
+        )
+    return pa.DataFrameSchema(columns, strict=False, coerce=True, name=table.name)
+
+
+def dictionary_frame() -> pd.DataFrame:
+    """The data dictionary as one table: table, column, type, required, rule, description."""
+    rows = []
+    for t in TABLES.values():
+        for f in t.fields:
+            rules = []
+            if not f.nullable:
+                rules.append("not empty")
+            if f.unique:
+                rules.append("unique")
+            if f.choices:
+                rules.append("one of " + " / ".join(f.choices))
+            if f.pattern:
+                rules.append(f"pattern `{f.pattern}`")
+            if f.min_value is not None:
+                rules.append(f"{f.min_value:g}–{f.max_value:g}")
+            rows.append(
+                {
+                    "table": t.name,
+                    "file": t.path,
+                    "column": f.name,
+                    "type": f.dtype,
+                    "required": "yes" if f.required else "no",
+                    "rules": "; ".join(rules),
+                    "description": f.description,
+                }
+            )
+    return pd.DataFrame(rows)

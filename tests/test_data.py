@@ -1,0 +1,220 @@
+"""Validation at the door: each real-world defect is repaired with a warning or rejected with file/row/column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jinan_eval.cli import main
+from jinan_eval.data import load_dataset, validate
+from jinan_eval.problems import DataValidationError
+
+OBS = "observations/energy.csv"
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text {old!r} not found"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def errors_of(data_dir: Path, rule: str):
+    report, _ = validate(data_dir)
+    return [p for p in report.errors if p.rule == rule]
+
+
+def warnings_of(data_dir: Path, rule: str):
+    report, _ = validate(data_dir)
+    return [p for p in report.warnings if p.rule == rule]
+
+
+def test_fixture_is_valid(data_dir):
+    report, dataset = validate(data_dir)
+    assert report.ok, [str(p) for p in report.errors]
+    assert len(dataset.observations) == 4
+    assert dataset.observations["year"].dtype.name == "Int64"
+
+
+def test_gbk_file_is_decoded_with_a_warning(data_dir):
+    path = data_dir / OBS
+    text = path.read_text(encoding="utf-8").replace(",,year,,,observed,S0000000a,\n", ",,year,,,observed,S0000000a,按可比价计算\n", 1)
+    path.write_bytes(text.encode("gb18030"))
+    report, dataset = validate(data_dir)
+    assert report.ok
+    assert [p.file for p in report.warnings if p.rule == "encoding.gb18030"] == [OBS]
+    assert "按可比价计算" in set(dataset.observations["note"].dropna())
+
+
+def test_utf8_bom_is_dropped_with_a_warning(data_dir):
+    path = data_dir / "sources.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    report, dataset = validate(data_dir)
+    assert report.ok
+    assert "source_id" in dataset.sources.columns
+    assert [p.file for p in report.warnings if p.rule == "encoding.bom"] == ["sources.csv"]
+
+
+def test_fullwidth_digits_are_converted(data_dir):
+    replace_in(data_dir / OBS, "2023,12,家", "２０２３,１２,家")
+    report, dataset = validate(data_dir)
+    assert report.ok
+    row = dataset.observations.query("indicator_key == 'green_factories'").iloc[0]
+    assert (row["year"], row["value"]) == (2023, 12.0)
+    found = {(p.row, p.column) for p in report.warnings if p.rule == "number.fullwidth"}
+    assert found == {(5, "year"), (5, "value")}
+
+
+def test_thousands_separator_is_removed(data_dir):
+    replace_in(data_dir / OBS, "2023,12,家", '2023,"1,234",家')
+    report, dataset = validate(data_dir)
+    assert report.ok
+    assert 1234.0 in set(dataset.observations["value"])
+    assert [(p.row, p.column) for p in report.warnings if p.rule == "number.thousands"] == [(5, "value")]
+
+
+def test_percent_inside_a_value_is_rejected(data_dir):
+    replace_in(data_dir / OBS, "2022,-4.0,%", "2022,-4.0%,%")
+    [problem] = errors_of(data_dir, "number.unit_in_cell")
+    assert (problem.file, problem.row, problem.column) == (OBS, 3, "value")
+    assert "-4.0%" in problem.message
+
+
+def test_unit_word_inside_a_value_is_rejected(data_dir):
+    replace_in(data_dir / OBS, "2023,12,家", "2023,12家,家")
+    [problem] = errors_of(data_dir, "number.unit_in_cell")
+    assert (problem.row, problem.column) == (5, "value")
+
+
+def test_empty_file_is_rejected(data_dir):
+    (data_dir / "sources.csv").write_text("", encoding="utf-8")
+    [problem] = errors_of(data_dir, "empty")
+    assert problem.file == "sources.csv"
+
+
+def test_header_without_rows_is_rejected(data_dir):
+    (data_dir / "regions.csv").write_text("region,name_zh,name_en,kind\n", encoding="utf-8")
+    [problem] = errors_of(data_dir, "empty")
+    assert problem.file == "regions.csv"
+
+
+def test_missing_column_is_rejected(data_dir):
+    path = data_dir / OBS
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cut = [",".join(c for i, c in enumerate(line.split(",")) if i != 4) for line in lines]  # drop 'unit'
+    path.write_text("\n".join(cut) + "\n", encoding="utf-8")
+    [problem] = errors_of(data_dir, "column.missing")
+    assert (problem.file, problem.row, problem.column) == (OBS, 1, "unit")
+
+
+def test_non_numeric_value_is_rejected(data_dir):
+    replace_in(data_dir / OBS, "2022,-4.0,%", "2022,n/a,%")
+    [problem] = errors_of(data_dir, "number.not_numeric")
+    assert (problem.file, problem.row, problem.column) == (OBS, 3, "value")
+    assert not errors_of(data_dir, "required"), "one problem, reported once"
+
+
+def test_year_outside_range_is_rejected(data_dir):
+    replace_in(data_dir / OBS, "jinan,2021,-3.5", "jinan,1999,-3.5")
+    [problem] = errors_of(data_dir, "range")
+    assert (problem.file, problem.row, problem.column) == (OBS, 2, "year")
+
+
+def test_conflicting_duplicates_are_rejected_unless_one_is_preferred(data_dir):
+    path = data_dir / OBS
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("energy_intensity,jinan,2022,-4.4,%,yoy_change_pct,,year,,,observed,S0000000b,revised\n")
+    [problem] = errors_of(data_dir, "observation.duplicate")
+    assert (problem.file, problem.row, problem.column) == (OBS, 3, "value")
+    assert f"{OBS}:6" in problem.message
+    replace_in(path, "-4.4,%,yoy_change_pct,,year,,,", "-4.4,%,yoy_change_pct,,year,,true,")
+    assert validate(data_dir)[0].ok
+
+
+def test_identical_duplicates_from_two_sources_are_accepted(data_dir):
+    with (data_dir / OBS).open("a", encoding="utf-8") as fh:
+        fh.write("energy_intensity,jinan,2022,-4.0,%,yoy_change_pct,,year,,,observed,S0000000b,same figure\n")
+    assert validate(data_dir)[0].ok
+
+
+def test_unknown_indicator_is_rejected(data_dir):
+    replace_in(data_dir / OBS, "green_factories,jinan", "green_factory,jinan")
+    [problem] = errors_of(data_dir, "ref.indicator")
+    assert (problem.file, problem.row, problem.column) == (OBS, 5, "indicator_key")
+
+
+def test_observation_without_source_is_rejected(data_dir):
+    replace_in(data_dir / OBS, "observed,S0000000b,\n", "observed,,\n")
+    [problem] = errors_of(data_dir, "required")
+    assert (problem.file, problem.row, problem.column) == (OBS, 4, "source_id")
+
+
+def test_observation_with_unknown_source_is_rejected(data_dir):
+    replace_in(data_dir / OBS, "observed,S0000000b,\n", "observed,S0000000c,\n")
+    [problem] = errors_of(data_dir, "ref.source")
+    assert (problem.row, problem.column) == (4, "source_id")
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/x", "file:///etc/passwd", "example.org"])
+def test_source_with_non_http_url_is_rejected(data_dir, url):
+    replace_in(data_dir / "sources.csv", "https://example.org/b", url)
+    [problem] = errors_of(data_dir, "pattern")
+    assert (problem.file, problem.row, problem.column) == ("sources.csv", 3, "url")
+
+
+def test_source_without_url_is_a_warning(data_dir):
+    replace_in(data_dir / "sources.csv", "https://example.org/b", "")
+    report, _ = validate(data_dir)
+    assert report.ok
+    assert [(p.row, p.column) for p in report.warnings if p.rule == "source.no_url"] == [(3, "url")]
+
+
+def test_target_with_unknown_indicator_is_rejected(data_dir):
+    replace_in(data_dir / "plan/targets.csv", "KP1,green_factories", "KP1,green_plants")
+    [problem] = errors_of(data_dir, "ref.indicator")
+    assert (problem.file, problem.row, problem.column) == ("plan/targets.csv", 3, "indicator_key")
+
+
+def test_quantified_target_needs_a_value(data_dir):
+    replace_in(data_dir / "plan/targets.csv", "count,2020,40,家", "count,2020,,家")
+    [problem] = errors_of(data_dir, "target.quantified")
+    assert (problem.row, problem.column) == (3, "target_value")
+
+
+def test_cumulative_observation_needs_a_base_year(data_dir):
+    replace_in(data_dir / OBS, "cumulative_added,2020", "cumulative_added,")
+    [problem] = errors_of(data_dir, "observation.base_year")
+    assert (problem.row, problem.column) == (5, "base_year")
+
+
+def test_observation_unit_must_match_the_catalogue(data_dir):
+    replace_in(data_dir / OBS, "2023,12,家", "2023,12,个")
+    [problem] = errors_of(data_dir, "observation.unit")
+    assert (problem.row, problem.column) == (5, "unit")
+
+
+def test_several_problems_are_reported_together(data_dir):
+    replace_in(data_dir / OBS, "jinan,2021,-3.5", "jinan,1999,-3.5")
+    replace_in(data_dir / OBS, "2022,-4.0,%", "2022,abc,%")
+    replace_in(data_dir / "sources.csv", "https://example.org/b", "javascript:void(0)")
+    report, _ = validate(data_dir)
+    assert {"range", "number.not_numeric", "pattern"} <= {p.rule for p in report.errors}
+    with pytest.raises(DataValidationError) as info:
+        load_dataset(data_dir)
+    assert "observations/energy.csv:2 column 'year'" in str(info.value)
+    assert "sources.csv:3 column 'url'" in str(info.value)
+
+
+def test_cli_validate_exit_codes(data_dir, capsys):
+    assert main(["validate", "--data-dir", str(data_dir)]) == 0
+    assert "OK" in capsys.readouterr().out
+    replace_in(data_dir / OBS, "2022,-4.0,%", "2022,-4.0%,%")
+    assert main(["validate", "--data-dir", str(data_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "observations/energy.csv:3 column 'value' [number.unit_in_cell]" in err
+
+
+def test_shipped_data_is_valid():
+    report, dataset = validate()
+    assert report.ok, "\n".join(str(p) for p in report.errors[:30])
+    assert len(dataset.observations) > 300
