@@ -1,0 +1,176 @@
+"""Execute the report's notebooks with papermill, in parallel, into ``_build/notebooks/<year>[/en]/``.
+
+* One template per kind of page (``notebooks/*.ipynb``); the key-project template runs once per project.
+* Markdown placeholders ``{{ name }}`` in a template are filled before execution (page titles come from the
+  plan data, not from the template), then papermill injects the parameters.
+* The run writes into a staging directory and replaces the previous output only when every notebook
+  succeeded: a failing notebook stops the run, is named with its cell and error, and leaves nothing
+  half-written presented as good.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .data import DEFAULT_DATA_DIR, Dataset, load_dataset
+from .render import CHART_DIR_ENV
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE_DIR = ROOT / "notebooks"
+BUILD_DIR = ROOT / "_build"
+LANGS = ("zh", "en")
+_PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One notebook to execute: template, output name, parameters and Markdown placeholders."""
+
+    template: str
+    output: str
+    parameters: dict
+    placeholders: dict = field(default_factory=dict)
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook raised: carries the notebook, the cell and the error."""
+
+    def __init__(self, notebook: str, cell: int | None, error: str):
+        self.notebook, self.cell, self.error = notebook, cell, error
+        where = f"cell {cell}" if cell is not None else "before any cell ran"
+        super().__init__(f"notebook {notebook} failed at {where}: {error}")
+
+
+def page_jobs(dataset: Dataset, report_year: int, lang: str, data_dir: Path) -> list[PageJob]:
+    """The 13 pages of an edition: overview, ten key projects, mechanisms, data sources."""
+    common = {"report_year": int(report_year), "lang": lang, "data_dir": str(data_dir)}
+    title_col = "title_zh" if lang == "zh" else "title_en"
+    jobs = [PageJob("overview.ipynb", "overview.ipynb", common)]
+    projects = dataset.sections[dataset.sections["kind"] == "key_project"]
+    for rec in projects.itertuples():
+        number = rec.section_id[2:]
+        title = f"{rec.number_zh} {rec.title_zh}" if lang == "zh" else f"Key project {number}: {rec.title_en}"
+        jobs.append(PageJob("key_project.ipynb", f"{rec.section_id.lower()}.ipynb",
+                            {**common, "project_id": rec.section_id},
+                            {"page_title": title, "project_id": rec.section_id,
+                             "title": getattr(rec, title_col)}))
+    jobs.append(PageJob("mechanisms.ipynb", "mechanisms.ipynb", common))
+    jobs.append(PageJob("data_sources.ipynb", "data_sources.ipynb", common))
+    return jobs
+
+
+def fill_placeholders(nb: nbformat.NotebookNode, values: dict) -> nbformat.NotebookNode:
+    """Replace ``{{ name }}`` in Markdown cells; an unknown name is an error, not an empty string."""
+    def sub(match: re.Match) -> str:
+        key = match.group(1)
+        if key not in values:
+            raise KeyError(f"template placeholder '{{{{ {key} }}}}' has no value")
+        return str(values[key])
+
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = _PLACEHOLDER.sub(sub, cell.source)
+    return nb
+
+
+def hide_injected_parameters(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Readers do not need papermill's injected cell: tag it for removal from the book."""
+    for cell in nb.cells:
+        tags = cell.metadata.setdefault("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            tags.append("remove-cell")
+    return nb
+
+
+def strip_volatile_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop timings papermill records, so that the same data gives the same notebook bytes."""
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+def execute_job(job: PageJob, template_dir: Path, out_dir: Path) -> Path:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    nb = nbformat.read(template_dir / job.template, as_version=4)
+    fill_placeholders(nb, {**job.parameters, **job.placeholders})
+    out_path = out_dir / job.output
+    try:
+        result = pm.execute_notebook(nb, None, parameters=job.parameters, kernel_name="python3",
+                                     progress_bar=False, cwd=str(out_dir), log_output=False)
+    except PapermillExecutionError as exc:
+        raise NotebookFailed(job.output, exc.exec_count, f"{exc.ename}: {exc.evalue}") from None
+    except Exception as exc:  # kernel died, bad template …
+        raise NotebookFailed(job.output, None, f"{type(exc).__name__}: {exc}") from None
+    strip_volatile_metadata(hide_injected_parameters(result))
+    nbformat.write(result, out_path)
+    return out_path
+
+
+def output_dir_for(report_year: int, lang: str, build_dir: Path = BUILD_DIR) -> Path:
+    base = build_dir / "notebooks" / str(report_year)
+    return base if lang == "zh" else base / "en"
+
+
+def _swap_into_place(staging: Path, final: Path) -> None:
+    """Replace ``final`` with ``staging`` (rename; the old output is removed only after the swap)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        os.replace(final, old)
+    os.replace(staging, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, data_dir: Path = DEFAULT_DATA_DIR,
+                  build_dir: Path = BUILD_DIR, template_dir: Path = TEMPLATE_DIR, progress: bool = True,
+                  only: list[str] | None = None) -> Path:
+    """Execute every page of one edition; returns the output directory. Raises :class:`NotebookFailed`."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}")
+    dataset = load_dataset(data_dir)
+    page_list = page_jobs(dataset, report_year, lang, Path(data_dir).resolve())
+    if only:
+        page_list = [j for j in page_list if j.output in only]
+    final = output_dir_for(report_year, lang, build_dir)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".staging-{report_year}-{lang}-", dir=final.parent))
+    os.environ[CHART_DIR_ENV] = str(staging / "charts")
+    workers = max(1, jobs or os.cpu_count() or 1)
+    bar = _progress(len(page_list), f"{report_year} {lang}", progress)
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        futures = [pool.submit(execute_job, job, template_dir, staging) for job in page_list]
+        for fut in as_completed(futures):
+            fut.result()  # the first failure stops the run
+            bar.update(1)
+        pool.shutdown(wait=True)
+        bar.close()
+        _swap_into_place(staging, final)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        bar.close()
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        os.environ.pop(CHART_DIR_ENV, None)
+    return final
+
+
+def _progress(total: int, label: str, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=f"notebooks {label}", unit="nb", disable=not enabled)

@@ -1,0 +1,131 @@
+"""Ingesting collected CSVs: explicit mapping, inferred metadata, overrides, and nothing written on failure."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from jinan_eval.ingest import infer_base_year, infer_period, ingest, source_id, split_date
+from jinan_eval.problems import DataValidationError
+
+from conftest import SHIPPED_DATA
+
+HEADER = ("indicator_key,indicator_zh,region,year,value,unit,measure,source_title,source_publisher,source_date,"
+          "source_url,locator,note\n")
+MAPPING = """\
+collected_key,collected_measure,collected_unit,indicator_key,measure,unit,factor,base_year,note
+pm25,level,μg/m³,pm25_concentration,level,μg/m³,,,
+pm25,cumulative_change,%,pm25_concentration,cumulative_change_pct,%,,,
+piles,level,million units,charging_piles,level,万台,100,,
+"""
+
+
+def make_layout(tmp_path: Path, rows: str) -> tuple[Path, Path]:
+    raw, data = tmp_path / "raw", tmp_path / "data"
+    raw.mkdir()
+    (data / "mappings").mkdir(parents=True)
+    (raw / "air.csv").write_text(HEADER + rows, encoding="utf-8")
+    (data / "mappings" / "collected_indicators.csv").write_text(MAPPING, encoding="utf-8")
+    (data / "regions.csv").write_text("region,name_zh,name_en,kind\njinan,济南市,Jinan,city\n", encoding="utf-8")
+    return raw, data
+
+
+ROW_LEVEL = "pm25,PM2.5浓度,济南市,2021,40,μg/m³,level,标题,舜网,2022-01-05,https://e.org/a,第1段,\n"
+ROW_CUM = ("pm25,PM2.5浓度 较2020年改善,济南市,2024,-26.5,%,cumulative_change,标题二,大众,2025-01-02 (press),"
+           "https://e.org/b,第2段,\n")
+ROW_PILES = "piles,充电桩,济南市,2024,1.5,million units,level,标题三,新华社,,,第3段,PARTIAL YEAR: Jan–Jun\n"
+
+
+def test_rows_are_mapped_converted_and_sourced(tmp_path):
+    raw, data = make_layout(tmp_path, ROW_LEVEL + ROW_CUM + ROW_PILES)
+    ingest(raw, data)
+    obs = pd.read_csv(data / "observations" / "air.csv")
+    assert list(obs["indicator_key"]) == ["pm25_concentration", "pm25_concentration", "charging_piles"]
+    assert list(obs["measure"]) == ["level", "cumulative_change_pct", "level"]
+    assert obs.loc[1, "base_year"] == 2020
+    assert obs.loc[2, "value"] == pytest.approx(150.0)
+    assert obs.loc[2, "unit"] == "万台"
+    assert "converted from 1.5 million units" in obs.loc[2, "note"]
+    assert list(obs["period"]) == ["year", "year", "partial"]
+    sources = pd.read_csv(data / "sources.csv")
+    assert set(obs["source_id"]) == set(sources["source_id"])
+    cum = sources.set_index("source_id").loc[obs.loc[1, "source_id"]]
+    assert (cum["date"], cum["date_note"], cum["url"]) == ("2025-01-02", "press", "https://e.org/b")
+    assert pd.isna(sources.set_index("source_id").loc[obs.loc[2, "source_id"], "url"])
+
+
+def test_unmapped_key_fails_and_writes_nothing(tmp_path):
+    raw, data = make_layout(tmp_path, ROW_LEVEL + ROW_LEVEL.replace("pm25,", "o3,", 1))
+    with pytest.raises(DataValidationError) as info:
+        ingest(raw, data)
+    [problem] = info.value.report.errors
+    assert (problem.file, problem.row, problem.rule) == ("air.csv", 3, "mapping.missing")
+    assert not (data / "observations").exists()
+    assert not (data / "sources.csv").exists()
+
+
+def test_failed_ingest_leaves_previous_output_untouched(tmp_path):
+    raw, data = make_layout(tmp_path, ROW_LEVEL)
+    ingest(raw, data)
+    before = (data / "observations" / "air.csv").read_bytes()
+    (raw / "air.csv").write_text(HEADER + ROW_LEVEL + ROW_LEVEL.replace("济南市", "青岛市"), encoding="utf-8")
+    with pytest.raises(DataValidationError):
+        ingest(raw, data)
+    assert (data / "observations" / "air.csv").read_bytes() == before
+
+
+def test_override_sets_preferred_and_needs_a_reason(tmp_path):
+    raw, data = make_layout(tmp_path, ROW_LEVEL + ROW_LEVEL.replace(",40,", ",41,"))
+    overrides = data / "mappings" / "row_overrides.csv"
+    overrides.write_text("file,line,column,value,reason\nair.csv,3,preferred,true,final figure\n", encoding="utf-8")
+    ingest(raw, data)
+    obs = pd.read_csv(data / "observations" / "air.csv")
+    assert list(obs["preferred"].fillna(False)) == [False, True]
+    overrides.write_text("file,line,column,value,reason\nair.csv,3,preferred,true,\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as info:
+        ingest(raw, data)
+    assert info.value.report.errors[0].rule == "override.reason"
+
+
+def test_cumulative_row_without_a_stated_base_year_is_refused(tmp_path):
+    raw, data = make_layout(tmp_path, ROW_CUM.replace(" 较2020年改善", ""))
+    with pytest.raises(DataValidationError) as info:
+        ingest(raw, data)
+    assert info.value.report.errors[0].rule == "observation.base_year"
+
+
+@pytest.mark.parametrize("words, expected", [
+    ({"indicator_zh": "较2017年改善", "note": ""}, 2017),
+    ({"indicator_zh": "x", "note": "cumulative over 14th FYP"}, 2020),
+    ({"indicator_zh": "x", "note": "base year 2013"}, 2013),
+    ({"indicator_zh": "x", "note": ""}, None),
+])
+def test_infer_base_year(words, expected):
+    assert infer_base_year(words) == expected
+
+
+def test_infer_period_reads_partial_year_flags():
+    assert infer_period({"note": "PARTIAL YEAR: Jan–Sep 2022 only"}) == "partial"
+    assert infer_period({"note": "stated yoy -8.1%"}) == "year"
+
+
+def test_split_date_and_stable_source_id():
+    assert split_date("2022-10-27 (document date)") == ("2022-10-27", "document date")
+    assert split_date("not shown") == (None, "not shown")
+    assert source_id("t", "p", "d", "u", "l") == source_id("t", "p", "d", "u", "l")
+    assert source_id("t", "p", "d", "u", "l") != source_id("t", "p", "d", "u", "l2")
+
+
+def test_every_collected_row_is_ingested_with_its_source():
+    """The shipped observations hold one row per collected row, each citing a source with the same URL."""
+    raw_rows = 0
+    for path in sorted((SHIPPED_DATA / "raw").rglob("*.csv")):
+        with path.open(encoding="utf-8") as fh:
+            raw_rows += sum(1 for _ in csv.DictReader(fh))
+    obs = pd.concat([pd.read_csv(p) for p in (SHIPPED_DATA / "observations").glob("*.csv")])
+    sources = pd.read_csv(SHIPPED_DATA / "sources.csv")
+    assert len(obs) == raw_rows
+    assert obs["source_id"].isin(sources["source_id"]).all()
