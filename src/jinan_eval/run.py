@@ -51,19 +51,24 @@ class NotebookFailed(RuntimeError):
 
 def page_jobs(dataset: Dataset, report_year: int, lang: str, data_dir: Path) -> list[PageJob]:
     """The 13 pages of an edition: overview, ten key projects, mechanisms, data sources."""
+    from .text import HEADINGS, PAGE_TITLES
+
     common = {"report_year": int(report_year), "lang": lang, "data_dir": str(data_dir)}
+    words = HEADINGS[lang]
+    titles = PAGE_TITLES[lang]
     title_col = "title_zh" if lang == "zh" else "title_en"
-    jobs = [PageJob("overview.ipynb", "overview.ipynb", common)]
+    jobs = [PageJob("overview.ipynb", "overview.ipynb", common, {**words, "page_title": titles["overview"]})]
     projects = dataset.sections[dataset.sections["kind"] == "key_project"]
     for rec in projects.itertuples():
         number = rec.section_id[2:]
         title = f"{rec.number_zh} {rec.title_zh}" if lang == "zh" else f"Key project {number}: {rec.title_en}"
         jobs.append(PageJob("key_project.ipynb", f"{rec.section_id.lower()}.ipynb",
                             {**common, "project_id": rec.section_id},
-                            {"page_title": title, "project_id": rec.section_id,
-                             "title": getattr(rec, title_col)}))
-    jobs.append(PageJob("mechanisms.ipynb", "mechanisms.ipynb", common))
-    jobs.append(PageJob("data_sources.ipynb", "data_sources.ipynb", common))
+                            {**words, "page_title": title, "title": getattr(rec, title_col)}))
+    jobs.append(PageJob("mechanisms.ipynb", "mechanisms.ipynb", common,
+                        {**words, "page_title": titles["mechanisms"]}))
+    jobs.append(PageJob("data_sources.ipynb", "data_sources.ipynb", common,
+                        {**words, "page_title": titles["data_sources"]}))
     return jobs
 
 

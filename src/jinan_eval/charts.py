@@ -1,0 +1,192 @@
+"""One chart vocabulary for the report (Altair): series against the target path, status heatmap, coverage.
+
+Rules every chart follows:
+* a point is drawn only where an observation row exists (the path to the target is a line, labelled as such);
+* tooltips give value, unit, year and the source's title;
+* axis titles carry units; labels come in Chinese (default) or English (``lang="en"``);
+* colours of statuses are the same everywhere (:data:`STATUS_COLOURS`, mirrored in book/_static/jinan.css).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .method import STATUS_LABELS, STATUS_ORDER
+
+STATUS_COLOURS = {
+    "achieved": "#1a7f37",
+    "on_track": "#4c9f38",
+    "behind": "#d4a017",
+    "off_track": "#c0392b",
+    "missed": "#8e2c23",
+    "unknown": "#a8adb4",
+    "insufficient_data": "#8a8f98",
+    "not_quantified": "#d9dce0",
+}
+REGION_COLOURS = {"jinan": "#1f5fa8", "shandong": "#e07b39", "china": "#7a7a7a"}
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+
+TEXT = {
+    "year": {"zh": "年份", "en": "Year"},
+    "value": {"zh": "数值", "en": "Value"},
+    "region": {"zh": "地区", "en": "Region"},
+    "source": {"zh": "来源", "en": "Source"},
+    "series": {"zh": "系列", "en": "Series"},
+    "observed": {"zh": "观测值", "en": "Observed"},
+    "path": {"zh": "目标路径", "en": "Path to target"},
+    "target": {"zh": "目标", "en": "Target"},
+    "status": {"zh": "状态", "en": "Status"},
+    "target_id": {"zh": "目标", "en": "Target"},
+    "report_year": {"zh": "评估年份", "en": "Report year"},
+    "count": {"zh": "目标数", "en": "Targets"},
+    "indicator": {"zh": "指标", "en": "Indicator"},
+    "rows": {"zh": "数据条数", "en": "Data rows"},
+    "change_vs_base": {"zh": "较{base}年变化（%）", "en": "Change vs {base} (%)"},
+    "yoy": {"zh": "较上年变化（%）", "en": "Change on previous year (%)"},
+    "required_rate": {"zh": "所需年均变化", "en": "Required annual change"},
+    "added_since": {"zh": "{base}年以来累计新增（{unit}）", "en": "Added since {base} ({unit})"},
+    "note": {"zh": "说明", "en": "Note"},
+}
+
+
+def t(key: str, lang: str, **kw) -> str:
+    return TEXT[key][lang].format(**kw)
+
+
+def status_label(status: str, lang: str) -> str:
+    return STATUS_LABELS[status][lang]
+
+
+def _base(chart: alt.Chart, title: str, width: int = 560, height: int = 260) -> alt.Chart:
+    return chart.properties(title=title, width=width, height=height).configure(font=FONT).configure_axis(
+        labelFontSize=11, titleFontSize=12).configure_title(fontSize=14, anchor="start")
+
+
+def _region_names(regions: pd.DataFrame, lang: str) -> dict[str, str]:
+    col = "name_zh" if lang == "zh" else "name_en"
+    return dict(zip(regions["region"], regions[col]))
+
+
+def _points_frame(obs: pd.DataFrame, regions: pd.DataFrame, lang: str) -> pd.DataFrame:
+    names = _region_names(regions, lang)
+    frame = obs.copy()
+    frame["region_name"] = frame["region"].map(names).fillna(frame["region"])
+    frame["source_title"] = frame.get("source_title", pd.Series("", index=frame.index)).fillna("")
+    frame["qualifier"] = frame["qualifier"].fillna("")
+    frame["year"] = frame["year"].astype(int)
+    return frame[["year", "value", "unit", "region", "region_name", "source_title", "qualifier", "measure"]]
+
+
+def observed_layer(points: pd.DataFrame, y_title: str, lang: str) -> alt.Chart:
+    """Observed values only: one point per observation row, a line joining a region's points."""
+    colour = alt.Color("region_name:N", title=t("region", lang),
+                       scale=alt.Scale(domain=list(points["region_name"].unique()),
+                                       range=[REGION_COLOURS.get(r, "#444") for r in points["region"].unique()]))
+    tooltip = [alt.Tooltip("year:O", title=t("year", lang)), alt.Tooltip("value:Q", title=t("value", lang)),
+               alt.Tooltip("unit:N", title="unit"), alt.Tooltip("qualifier:N", title=t("note", lang)),
+               alt.Tooltip("region_name:N", title=t("region", lang)),
+               alt.Tooltip("source_title:N", title=t("source", lang))]
+    base = alt.Chart(points).encode(
+        x=alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+        color=colour,
+    )
+    return base.mark_line(strokeWidth=1.5) + base.mark_point(filled=True, size=60).encode(tooltip=tooltip)
+
+
+def path_layer(path: pd.DataFrame, lang: str) -> alt.Chart:
+    """The path from baseline to target as the method defines it (a dashed line, no points)."""
+    return alt.Chart(path).mark_line(strokeDash=[6, 4], color="#555").encode(
+        x="year:O", y="value:Q", tooltip=[alt.Tooltip("year:O", title=t("year", lang)),
+                                          alt.Tooltip("value:Q", title=t("path", lang), format=".2f")])
+
+
+def target_layer(year: int, value: float, label: str) -> alt.Chart:
+    frame = pd.DataFrame({"year": [year], "value": [value], "label": [label]})
+    return alt.Chart(frame).mark_point(shape="diamond", size=160, color="#c0392b", filled=True).encode(
+        x="year:O", y="value:Q", tooltip=["label:N", alt.Tooltip("value:Q", format=".2f")])
+
+
+def target_chart(title: str, points: pd.DataFrame, regions: pd.DataFrame, y_title: str, lang: str,
+                 path: pd.DataFrame | None = None, target: tuple[int, float, str] | None = None,
+                 description: str = "") -> alt.Chart | None:
+    """Observed series (Jinan and benchmarks) against the path to the target; None when nothing is observed."""
+    if points.empty:
+        return None
+    layers = [observed_layer(_points_frame(points, regions, lang), y_title, lang)]
+    if path is not None and not path.empty:
+        layers.insert(0, path_layer(path, lang))
+    if target is not None:
+        layers.append(target_layer(*target))
+    chart = alt.layer(*layers).properties(description=description or title)
+    return _base(chart, title)
+
+
+def yoy_chart(title: str, points: pd.DataFrame, regions: pd.DataFrame, lang: str,
+              required_rate: float | None = None, description: str = "") -> alt.Chart | None:
+    """Published year-on-year changes as bars, with the annual change the target requires as a rule."""
+    if points.empty:
+        return None
+    frame = _points_frame(points, regions, lang)
+    bars = alt.Chart(frame).mark_bar().encode(
+        x=alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0)),
+        xOffset="region_name:N",
+        y=alt.Y("value:Q", title=t("yoy", lang)),
+        color=alt.Color("region_name:N", title=t("region", lang)),
+        tooltip=[alt.Tooltip("year:O", title=t("year", lang)), alt.Tooltip("value:Q", title=t("value", lang)),
+                 alt.Tooltip("region_name:N", title=t("region", lang)),
+                 alt.Tooltip("source_title:N", title=t("source", lang))],
+    )
+    layers = [bars]
+    if required_rate is not None and pd.notna(required_rate):
+        rule = pd.DataFrame({"value": [required_rate], "label": [t("required_rate", lang)]})
+        layers.append(alt.Chart(rule).mark_rule(strokeDash=[6, 4], color="#c0392b").encode(
+            y="value:Q", tooltip=["label:N", alt.Tooltip("value:Q", format=".2f")]))
+    return _base(alt.layer(*layers).properties(description=description or title), title)
+
+
+def status_heatmap(assessment: pd.DataFrame, labels: dict[str, str], lang: str, title: str) -> alt.Chart:
+    """Target × report year, coloured by status."""
+    frame = assessment[["target_id", "report_year", "status"]].copy()
+    frame["label"] = frame["target_id"].map(labels).fillna("")
+    frame["status_label"] = frame["status"].map(lambda s: status_label(s, lang))
+    order = [status_label(s, lang) for s in STATUS_ORDER]
+    chart = alt.Chart(frame).mark_rect(stroke="white", strokeWidth=1).encode(
+        x=alt.X("report_year:O", title=t("report_year", lang), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("target_id:N", title=t("target_id", lang), sort=list(dict.fromkeys(frame["target_id"]))),
+        color=alt.Color("status_label:N", title=t("status", lang),
+                        scale=alt.Scale(domain=order, range=[STATUS_COLOURS[s] for s in STATUS_ORDER])),
+        tooltip=[alt.Tooltip("target_id:N", title=t("target_id", lang)), alt.Tooltip("label:N", title=""),
+                 alt.Tooltip("report_year:O", title=t("report_year", lang)),
+                 alt.Tooltip("status_label:N", title=t("status", lang))],
+    ).properties(description=title)
+    height = max(200, 13 * frame["target_id"].nunique())
+    return _base(chart, title, width=360, height=height)
+
+
+def status_counts_chart(counts: pd.DataFrame, lang: str, title: str) -> alt.Chart:
+    """Number of targets per status (``counts`` has columns status, count)."""
+    frame = counts.copy()
+    frame["status_label"] = frame["status"].map(lambda s: status_label(s, lang))
+    order = [status_label(s, lang) for s in STATUS_ORDER]
+    chart = alt.Chart(frame).mark_bar().encode(
+        x=alt.X("count:Q", title=t("count", lang)),
+        y=alt.Y("status_label:N", title=t("status", lang), sort=order),
+        color=alt.Color("status_label:N", legend=None,
+                        scale=alt.Scale(domain=order, range=[STATUS_COLOURS[s] for s in STATUS_ORDER])),
+        tooltip=[alt.Tooltip("status_label:N", title=t("status", lang)), alt.Tooltip("count:Q", title=t("count", lang))],
+    ).properties(description=title)
+    return _base(chart, title, width=420, height=200)
+
+
+def coverage_chart(coverage: pd.DataFrame, lang: str, title: str) -> alt.Chart:
+    """Indicator × year: how many observation rows exist (Jinan), blank where none."""
+    chart = alt.Chart(coverage).mark_rect(stroke="white").encode(
+        x=alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("indicator:N", title=t("indicator", lang), sort=list(dict.fromkeys(coverage["indicator"]))),
+        color=alt.Color("rows:Q", title=t("rows", lang), scale=alt.Scale(scheme="blues")),
+        tooltip=[alt.Tooltip("indicator:N", title=t("indicator", lang)), alt.Tooltip("year:O", title=t("year", lang)),
+                 alt.Tooltip("rows:Q", title=t("rows", lang))],
+    ).properties(description=title)
+    return _base(chart, title, width=380, height=max(200, 12 * coverage["indicator"].nunique()))

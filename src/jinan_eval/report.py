@@ -1,0 +1,356 @@
+"""Page content for the report's notebooks: what each page shows, computed from the data.
+
+A notebook calls :func:`context` once (load, validate, assess) and then one function per section, each of
+which returns a list of blocks (Markdown text, HTML tables, Altair charts); :func:`show` displays them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from . import charts, render, text
+from .assess import assess_all_years, assess_targets
+from .data import DEFAULT_DATA_DIR, Dataset, load_dataset
+from .method import STATUS_ORDER
+from .text import esc
+
+QUANTIFIED = ("reduction_vs_base", "increase_vs_base", "at_least", "at_most", "cumulative_addition", "count")
+HEADLINE_SECTION = "MAIN"
+FIRST_REPORT_YEAR = 2021
+
+
+@dataclass
+class Markdown:
+    text: str
+
+
+@dataclass
+class Html:
+    html: str
+
+
+@dataclass
+class Context:
+    dataset: Dataset
+    report_year: int
+    lang: str
+
+    @cached_property
+    def observations(self) -> pd.DataFrame:
+        """Observed rows (not other plans' targets) up to the report year, with their sources."""
+        obs = self.dataset.observations_with_sources()
+        return obs[(obs["year"] <= self.report_year) & (obs["record_type"] == "observed")]
+
+    @cached_property
+    def assessment(self) -> pd.DataFrame:
+        d = self.dataset
+        return assess_targets(d.targets, d.observations, d.indicators, self.report_year)
+
+    @cached_property
+    def assessment_history(self) -> pd.DataFrame:
+        d = self.dataset
+        years = range(FIRST_REPORT_YEAR, self.report_year + 1)
+        return assess_all_years(d.targets, d.observations, d.indicators, years)
+
+    @cached_property
+    def targets(self) -> pd.DataFrame:
+        return self.dataset.targets.merge(self.assessment, on="target_id", how="left")
+
+    def indicator(self, key: str) -> dict:
+        rows = self.dataset.indicators[self.dataset.indicators["indicator_key"] == key]
+        return rows.iloc[0].to_dict() if len(rows) else {}
+
+    def name(self, row: dict) -> str:
+        return row["name_zh"] if self.lang == "zh" else row["name_en"]
+
+
+def context(report_year: int, lang: str = "zh", data_dir: str | Path | None = None) -> Context:
+    render.enable()
+    alt.data_transformers.disable_max_rows()
+    return Context(load_dataset(Path(data_dir) if data_dir else DEFAULT_DATA_DIR), int(report_year), lang)
+
+
+def show(blocks: list) -> None:
+    """Display blocks in a notebook: Markdown as Markdown, tables as HTML, charts through the offline renderer."""
+    from IPython.display import HTML, Markdown as IPyMarkdown, display
+
+    for block in blocks:
+        if isinstance(block, Markdown):
+            display(IPyMarkdown(block.text))
+        elif isinstance(block, Html):
+            display(HTML(block.html))
+        elif block is not None:
+            display(block)
+
+
+# ---------------------------------------------------------------- shared pieces
+
+
+def downloads_links(lang: str) -> Html:
+    names = ["assessment.csv", "targets.csv", "observations.csv", "sources.csv", "jinan-eval.xlsx"]
+    title = "下载数据" if lang == "zh" else "Download the data"
+    links = " ".join(f'<a href="data/{n}" download>{n}</a>' for n in names)
+    return Html(f'<p class="downloads"><strong>{title}：</strong>{links}</p>' if lang == "zh" else
+                f'<p class="downloads"><strong>{title}:</strong> {links}</p>')
+
+
+def status_counts(assessment: pd.DataFrame) -> dict[str, int]:
+    counts = assessment["status"].value_counts()
+    return {s: int(counts.get(s, 0)) for s in STATUS_ORDER}
+
+
+def observation_table(rows: pd.DataFrame, ctx: Context) -> Html:
+    """The data behind a chart: one line per observation, with its source linked."""
+    names = dict(zip(ctx.dataset.regions["region"],
+                     ctx.dataset.regions["name_zh" if ctx.lang == "zh" else "name_en"]))
+    lines = []
+    for rec in rows.sort_values(["region", "year"]).itertuples():
+        url = rec.source_url if isinstance(rec.source_url, str) else ""
+        title = esc(rec.source_title)
+        source = f'<a href="{esc(url)}" rel="noopener">{title}</a>' if url else title
+        lines.append(
+            f"<tr><td>{esc(names.get(rec.region, rec.region))}</td><td>{rec.year}</td>"
+            f"<td>{esc(rec.measure)}</td><td>{text.num(rec.value, 3)}</td><td>{esc(rec.unit)}</td>"
+            f"<td>{esc(rec.period)}</td><td>{source}<br><small>{esc(rec.source_locator)}</small></td></tr>")
+    head = (["地区", "年份", "口径", "数值", "单位", "期间", "来源"] if ctx.lang == "zh" else
+            ["Region", "Year", "Measure", "Value", "Unit", "Period", "Source"])
+    return Html('<table class="jinan-table"><thead><tr>' + "".join(f"<th>{h}</th>" for h in head) +
+                "</tr></thead><tbody>" + "".join(lines) + "</tbody></table>")
+
+
+def _target_path(target: dict, base_value: float, kind: str) -> pd.DataFrame | None:
+    """The method's path from the baseline to the target, in the chart's units."""
+    base_year, target_year = int(target["target_year"]) - 5, int(target["target_year"])
+    if not pd.isna(target.get("base_year")):
+        base_year = int(target["base_year"])
+    years = list(range(base_year, target_year + 1))
+    span = target_year - base_year
+    value = float(target["target_value"])
+    if kind in ("reduction_vs_base", "increase_vs_base"):
+        goal = 1 - value / 100 if kind == "reduction_vs_base" else 1 + value / 100
+        values = [((goal ** ((y - base_year) / span)) - 1) * 100 for y in years]
+    elif kind in ("cumulative_addition", "count"):
+        values = [value * (y - base_year) / span for y in years]
+    elif kind in ("at_least", "at_most") and not pd.isna(base_value):
+        values = [base_value + (value - base_value) * (y - base_year) / span for y in years]
+    else:
+        return None
+    return pd.DataFrame({"year": years, "value": values})
+
+
+def target_blocks(target: dict, ctx: Context) -> list:
+    """Statement, status, sentence, chart and data for one target."""
+    lang = ctx.lang
+    ind = ctx.indicator(target.get("indicator_key") or "")
+    unit = ind.get("unit", "")
+    blocks = [Markdown(f"**{esc(target['target_id'])} · {text.label(target, lang)}** "
+                       f"{text.status_badge(target['status'], lang)}\n\n{text.target_statement(target, lang)}\n\n"
+                       f"{text.progress_sentence(target, target, unit, lang)}")]
+    if not ind:
+        return blocks
+    obs = ctx.observations[ctx.observations["indicator_key"] == ind["indicator_key"]]
+    if obs.empty:
+        return blocks
+    kind = target["kind"]
+    status_word = text.STATUS_LABELS[target["status"]][lang]
+    title = f"{target['target_id']} {target['label_zh'] if lang == 'zh' else target['label_en']} · {status_word}"
+    base_year = int(target["base_year"]) if not pd.isna(target.get("base_year")) else 2020
+    chart = None
+    year_rows = obs[obs["period"] == "year"]
+    if kind in ("reduction_vs_base", "increase_vs_base"):
+        cum = year_rows[(year_rows["measure"] == "cumulative_change_pct") & (year_rows["base_year"] == base_year)]
+        if not cum.empty:
+            chart = charts.target_chart(title, cum, ctx.dataset.regions,
+                                        charts.t("change_vs_base", lang, base=base_year), lang,
+                                        _target_path(target, float("nan"), kind),
+                                        (int(target["target_year"]),
+                                         -float(target["target_value"]) if kind == "reduction_vs_base"
+                                         else float(target["target_value"]), charts.t("target", lang)))
+        else:
+            yoy = year_rows[year_rows["measure"] == "yoy_change_pct"]
+            chart = charts.yoy_chart(title, yoy, ctx.dataset.regions, lang, target.get("required_annual_rate"))
+    elif kind in ("cumulative_addition", "count"):
+        cum = year_rows[(year_rows["measure"] == "cumulative_added") & (year_rows["base_year"] == base_year)]
+        chart = charts.target_chart(title, cum, ctx.dataset.regions,
+                                    charts.t("added_since", lang, base=base_year, unit=unit), lang,
+                                    _target_path(target, float("nan"), kind),
+                                    (int(target["target_year"]), float(target["target_value"]), charts.t("target", lang)))
+    else:
+        levels = year_rows[(year_rows["measure"] == "level") & (year_rows["unit"] == unit)]
+        base_value = target.get("base_value")
+        chart = charts.target_chart(title, levels, ctx.dataset.regions, f"{ctx.name(ind)}（{unit}）", lang,
+                                    _target_path(target, base_value if base_value is not None else float("nan"), kind),
+                                    (int(target["target_year"]), float(target["target_value"]), charts.t("target", lang))
+                                    if not pd.isna(target.get("target_value")) else None)
+    if chart is not None:
+        blocks.append(chart)
+    blocks.append(Html("<details><summary>" + ("数据明细" if lang == "zh" else "The data behind it") +
+                       "</summary>" + observation_table(obs, ctx).html + "</details>"))
+    return blocks
+
+
+# ---------------------------------------------------------------- pages
+
+
+def overview_headline(ctx: Context) -> list:
+    targets = ctx.targets[ctx.targets["section_id"] == HEADLINE_SECTION]
+    blocks = []
+    for target in targets[targets["kind"].isin(QUANTIFIED)].to_dict("records"):
+        blocks += target_blocks(target, ctx)
+    return blocks
+
+
+def overview_dashboard(ctx: Context) -> list:
+    lang = ctx.lang
+    quantified = ctx.dataset.targets[ctx.dataset.targets["kind"].isin(QUANTIFIED + ("milestone",))]
+    history = ctx.assessment_history[ctx.assessment_history["target_id"].isin(quantified["target_id"])]
+    labels = dict(zip(quantified["target_id"], quantified["label_zh" if lang == "zh" else "label_en"]))
+    title = ("各目标状态（按评估年份）" if lang == "zh" else "Status of each target by report year")
+    return [charts.status_heatmap(history, labels, lang, title)]
+
+
+def overview_counts(ctx: Context) -> list:
+    lang = ctx.lang
+    counts = status_counts(ctx.assessment)
+    total = len(ctx.assessment)
+    frame = pd.DataFrame({"status": list(counts), "count": list(counts.values())})
+    title = f"{ctx.report_year}年各状态目标数" if lang == "zh" else f"Targets by status, {ctx.report_year}"
+    return [Markdown(text.status_count_sentence(counts, total, lang)),
+            charts.status_counts_chart(frame[frame["count"] > 0], lang, title), downloads_links(lang)]
+
+
+def project_intro(ctx: Context, section_id: str) -> list:
+    lang = ctx.lang
+    sec = ctx.dataset.sections.set_index("section_id").loc[section_id]
+    rows = ctx.targets[ctx.targets["section_id"] == section_id]
+    leads = sec["lead_departments_zh"] if lang == "zh" else sec["lead_departments_en"]
+    counts = status_counts(rows)
+    lead_word = "牵头单位" if lang == "zh" else "Lead departments"
+    return [Markdown(f"**{lead_word}：** {esc(leads)}\n\n" + text.status_count_sentence(counts, len(rows), lang)),
+            downloads_links(lang)]
+
+
+def project_targets(ctx: Context, section_id: str) -> list:
+    rows = ctx.targets[(ctx.targets["section_id"] == section_id) &
+                       ctx.targets["kind"].isin(QUANTIFIED + ("milestone",))]
+    blocks = []
+    for target in rows.to_dict("records"):
+        blocks += target_blocks(target, ctx)
+    if not blocks:
+        blocks.append(Markdown("本部分没有量化目标。" if ctx.lang == "zh" else "This section has no quantified target."))
+    return blocks
+
+
+def project_tasks(ctx: Context, section_id: str) -> list:
+    lang = ctx.lang
+    rows = ctx.targets[(ctx.targets["section_id"] == section_id) &
+                       ctx.targets["kind"].isin(("provincial_task", "qualitative"))]
+    if rows.empty:
+        return [Markdown("无。" if lang == "zh" else "None.")]
+    kind_word = {"provincial_task": "省下达任务" if lang == "zh" else "provincial task",
+                 "qualitative": "定性任务" if lang == "zh" else "qualitative"}
+    lines = [f"- {text.label(r, lang)}（{kind_word[r['kind']]}）" if lang == "zh" else
+             f"- {text.label(r, lang)} ({kind_word[r['kind']]})" for r in rows.to_dict("records")]
+    return [Markdown("\n".join(lines))]
+
+
+def project_gaps(ctx: Context, section_id: str) -> list:
+    lang = ctx.lang
+    rows = ctx.targets[(ctx.targets["section_id"] == section_id) &
+                       ctx.targets["status"].isin(("insufficient_data", "unknown"))]
+    if rows.empty:
+        return [Markdown("本部分所有量化目标均有可用数据。" if lang == "zh" else
+                         "Every quantified target of this section has usable data.")]
+    lines = [f"- {esc(r['target_id'])} {text.label(r, lang)}：{esc(r['note'])}" for r in rows.to_dict("records")]
+    lead = ("以下目标截至本年度缺少可用数据（数据不足）：" if lang == "zh" else
+            "These targets lack usable data up to this report year (insufficient data):")
+    return [Markdown(lead + "\n\n" + "\n".join(lines))]
+
+
+def mechanism_blocks(ctx: Context) -> list:
+    """Each policy mechanism: commitments, then the evidence collected (series as charts, facts as a table)."""
+    lang = ctx.lang
+    blocks = []
+    sections = ctx.dataset.sections[ctx.dataset.sections["kind"] == "policy_mechanism"]
+    for sec in sections.to_dict("records"):
+        title = sec["title_zh"] if lang == "zh" else sec["title_en"]
+        blocks.append(Markdown(f"**{esc(sec['number_zh'])} {esc(title)}**"))
+        blocks += project_tasks(ctx, sec["section_id"])
+        keys = ctx.dataset.indicators.loc[ctx.dataset.indicators["section_id"] == sec["section_id"], "indicator_key"]
+        evidence = ctx.observations[ctx.observations["indicator_key"].isin(keys)]
+        if evidence.empty:
+            blocks.append(Markdown("**未找到证据**：收集的数据中没有该机制的数值证据。" if lang == "zh" else
+                                   "**No evidence found**: the collected data holds no figure for this mechanism."))
+            continue
+        for key, rows in evidence.groupby("indicator_key", sort=False):
+            ind = ctx.indicator(key)
+            levels = rows[(rows["measure"] == "level") & (rows["period"] == "year")]
+            if levels["year"].nunique() >= 2 and levels["unit"].nunique() == 1:
+                name = ctx.name(ind)
+                blocks.append(charts.target_chart(name, levels, ctx.dataset.regions,
+                                                  f"{name}（{levels['unit'].iloc[0]}）", lang))
+        blocks.append(Html("<details><summary>" + ("证据明细" if lang == "zh" else "Evidence") + f"（{len(evidence)}）"
+                           "</summary>" + evidence_table(evidence, ctx).html + "</details>"))
+    return blocks
+
+
+def evidence_table(rows: pd.DataFrame, ctx: Context) -> Html:
+    names = {r["indicator_key"]: ctx.name(r) for r in ctx.dataset.indicators.to_dict("records")}
+    frame = rows.assign(indicator=rows["indicator_key"].map(names))
+    table = observation_table(frame, ctx).html
+    return Html(table)
+
+
+def coverage_blocks(ctx: Context) -> list:
+    lang = ctx.lang
+    obs = ctx.observations[ctx.observations["region"] == "jinan"]
+    target_keys = ctx.dataset.targets["indicator_key"].dropna().unique()
+    names = {r["indicator_key"]: f"{r['indicator_key']}" for r in ctx.dataset.indicators.to_dict("records")}
+    rows = []
+    for key in target_keys:
+        for year in range(2019, ctx.report_year + 1):
+            n = int(((obs["indicator_key"] == key) & (obs["year"] == year)).sum())
+            rows.append({"indicator": names.get(key, key), "year": year, "rows": n})
+    coverage = pd.DataFrame(rows)
+    with_data = coverage.groupby("indicator")["rows"].sum()
+    title = ("目标指标的济南数据覆盖（条数）" if lang == "zh" else "Jinan data for target indicators (rows)")
+    sentence = (f"{len(target_keys)} 个目标指标中，{int((with_data > 0).sum())} 个有济南市数据，"
+                f"{int((with_data == 0).sum())} 个没有任何数据。" if lang == "zh" else
+                f"Of {len(target_keys)} target indicators, {int((with_data > 0).sum())} have Jinan data and "
+                f"{int((with_data == 0).sum())} have none.")
+    return [Markdown(sentence), charts.coverage_chart(coverage, lang, title)]
+
+
+def source_blocks(ctx: Context) -> list:
+    used = ctx.dataset.sources[ctx.dataset.sources["source_id"].isin(ctx.observations["source_id"])]
+    lines = []
+    for rec in used.sort_values(["date", "title"], na_position="last").itertuples():
+        title = esc(rec.title)
+        link = f'<a href="{esc(rec.url)}" rel="noopener">{title}</a>' if isinstance(rec.url, str) else title
+        lines.append(f"<tr><td>{esc(rec.source_id)}</td><td>{link}</td><td>{esc(rec.publisher)}</td>"
+                     f"<td>{esc(rec.date)}</td><td>{esc(rec.locator)}</td></tr>")
+    head = ["ID", "标题", "发布者", "日期", "位置"] if ctx.lang == "zh" else ["ID", "Title", "Publisher", "Date", "Locator"]
+    count = (f"本版使用 {len(used)} 个来源。" if ctx.lang == "zh" else f"This edition uses {len(used)} sources.")
+    return [Markdown(count), Html('<table class="jinan-table"><thead><tr>' + "".join(f"<th>{h}</th>" for h in head) +
+                                  "</tr></thead><tbody>" + "".join(lines) + "</tbody></table>"), downloads_links(ctx.lang)]
+
+
+def caveat_blocks(ctx: Context) -> list:
+    zh = ctx.lang == "zh"
+    partial = ctx.observations[ctx.observations["period"] == "partial"]
+    items = [
+        (f"部分年度数据：{len(partial)} 条数据只覆盖一年中的一部分（如1–9月），不作为年度值参与评估。" if zh else
+         f"Partial-year figures: {len(partial)} rows cover part of a year (e.g. Jan–Sep) and are not used as annual values."),
+        ("初步数与修订：统计公报数据为初步数，后续年鉴可能修订；本报告按来源原文记录。" if zh else
+         "Preliminary figures and revisions: bulletin figures are preliminary and may be revised; recorded as published."),
+        ("2019年莱芜市并入济南市，2019年前后数据口径不同。" if zh else
+         "Laiwu merged into Jinan in 2019: figures before and after are not comparable."),
+        ("能耗强度变化按可比价计算，GDP总量为现价。" if zh else
+         "Energy-intensity changes are at constant prices; GDP levels are at current prices."),
+    ]
+    return [Markdown("\n".join(f"- {i}" for i in items))]
