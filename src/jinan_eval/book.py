@@ -32,7 +32,7 @@ import yaml
 
 from . import __version__
 from .data import DEFAULT_DATA_DIR, Dataset, load_dataset
-from .run import BUILD_DIR, ROOT, output_dir_for, run_notebooks
+from .run import BUILD_DIR, ROOT, TEMPLATE_DIR, run_notebooks
 from .store import write_text_atomic
 
 BOOK_DIR = ROOT / "book"
@@ -167,7 +167,8 @@ def vendor_static(static_dir: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def prepare_source(edition: Edition, dataset: Dataset, manifest: dict, notebooks: Path, src: Path) -> None:
+def prepare_source(edition: Edition, dataset: Dataset, manifest: dict, notebooks: Path, src: Path,
+                   build_dir: Path = BUILD_DIR) -> None:
     """Assemble the Jupyter Book source of one edition in ``src``."""
     from . import pages
 
@@ -179,7 +180,7 @@ def prepare_source(edition: Edition, dataset: Dataset, manifest: dict, notebooks
                                                     sort_keys=False), encoding="utf-8")
     (src / "_toc.yml").write_text(yaml.safe_dump(toc(edition), sort_keys=False), encoding="utf-8")
     # the switcher file must exist at build time for the theme's check; the site-level one is written later
-    for name, text in pages.markdown_pages(edition, dataset, manifest, BOOK_DIR).items():
+    for name, text in pages.markdown_pages(edition, dataset, manifest, BOOK_DIR, build_dir).items():
         (src / name).write_text(text, encoding="utf-8")
 
 
@@ -266,7 +267,8 @@ def write_site_index(build_dir: Path = BUILD_DIR) -> None:
 
 
 def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Path = DEFAULT_DATA_DIR,
-                  build_dir: Path = BUILD_DIR, jobs: int | None = None, progress: bool = True) -> Path:
+                  build_dir: Path = BUILD_DIR, jobs: int | None = None, progress: bool = True,
+                  template_dir: Path = TEMPLATE_DIR) -> Path:
     """Build one edition end to end; returns its directory. Nothing is replaced unless all steps pass."""
     from . import downloads
 
@@ -277,13 +279,13 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
     dataset = load_dataset(data_dir)
     manifest = manifest_for(edition, dataset, Path(data_dir))
     notebooks = run_notebooks(edition.year, lang, jobs=jobs, data_dir=data_dir, build_dir=build_dir,
-                              progress=progress)
+                              progress=progress, template_dir=template_dir)
     final.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".build-{edition.year}-{lang}-", dir=final.parent))
     try:
         src = work / "src"
         src.mkdir()
-        prepare_source(edition, dataset, manifest, notebooks, src)
+        prepare_source(edition, dataset, manifest, notebooks, src, build_dir)
         html_dir = run_jupyter_book(src)
         shutil.copytree(notebooks / "charts", html_dir / "charts", dirs_exist_ok=True) \
             if (notebooks / "charts").exists() else None

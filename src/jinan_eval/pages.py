@@ -172,10 +172,10 @@ def how_to_review_page(book_dir: Path, zh: bool) -> str:
     return (book_dir / "how_to_review.md").read_text(encoding="utf-8")
 
 
-def markdown_pages(edition, dataset: Dataset, manifest: dict, book_dir: Path) -> dict[str, str]:
-    from .book import BUILD_DIR, Edition
+def markdown_pages(edition, dataset: Dataset, manifest: dict, book_dir: Path, build_dir: Path) -> dict[str, str]:
+    from .book import Edition
 
-    previous = Edition(edition.year - 1, edition.lang).site_dir(BUILD_DIR)
+    previous = Edition(edition.year - 1, edition.lang).site_dir(build_dir)
     return {
         "index.md": index_page(edition, dataset, manifest),
         "changes.md": changes_page(edition, dataset, previous if previous.exists() else None),
