@@ -1,0 +1,41 @@
+"""Charts draw observations only: every point in a chart's data is an observation row."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from jinan_eval import charts
+from jinan_eval.data import load_dataset
+from jinan_eval.report import Context, target_blocks
+
+
+def chart_points(chart) -> list[dict]:
+    spec = chart.to_dict()
+    rows = []
+    for name, data in spec.get("datasets", {}).items():
+        rows += [r for r in data if "region" in r]
+    return rows
+
+
+def test_target_chart_points_are_the_observations():
+    dataset = load_dataset()
+    ctx = Context(dataset, 2025, "zh")
+    target = ctx.targets[ctx.targets["target_id"] == "MAIN-1"].iloc[0].to_dict()
+    chart = next(b for b in target_blocks(target, ctx) if hasattr(b, "to_dict"))
+    points = {(r["region"], r["year"], round(r["value"], 6)) for r in chart_points(chart)}
+    obs = ctx.observations
+    rows = obs[(obs["indicator_key"] == "energy_intensity") & (obs["measure"] == "cumulative_change_pct")
+               & (obs["base_year"] == 2020) & (obs["period"] == "year")]
+    assert points == {(r.region, int(r.year), round(r.value, 6)) for r in rows.itertuples()}
+    assert points, "the chart shows Jinan's published change"
+
+
+def test_no_chart_without_observations():
+    regions = pd.DataFrame({"region": ["jinan"], "name_zh": ["济南市"], "name_en": ["Jinan"]})
+    empty = pd.DataFrame(columns=["year", "value", "unit", "region", "qualifier", "measure", "source_title"])
+    assert charts.target_chart("t", empty, regions, "y", "zh") is None
+
+
+def test_english_labels():
+    assert charts.t("year", "en") == "Year" and charts.t("year", "zh") == "年份"
+    assert charts.status_label("insufficient_data", "zh") == "数据不足"

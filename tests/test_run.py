@@ -1,0 +1,62 @@
+"""The papermill runner: one job per page, placeholders filled from data, failures named, nothing half-written."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from jinan_eval.data import load_dataset
+from jinan_eval.run import NotebookFailed, fill_placeholders, hide_injected_parameters, page_jobs, run_notebooks
+
+
+def test_an_edition_has_thirteen_pages(tmp_path):
+    jobs = page_jobs(load_dataset(), 2024, "zh", tmp_path)
+    outputs = [j.output for j in jobs]
+    assert len(jobs) == 13
+    assert outputs[0] == "overview.ipynb" and outputs[-2:] == ["mechanisms.ipynb", "data_sources.ipynb"]
+    assert [j.parameters["project_id"] for j in jobs if j.template == "key_project.ipynb"] == \
+        [f"KP{i}" for i in range(1, 11)]
+    kp3 = next(j for j in jobs if j.output == "kp3.ipynb")
+    assert "城镇绿色节能改造工程" in kp3.placeholders["page_title"]
+    en = next(j for j in page_jobs(load_dataset(), 2024, "en", tmp_path) if j.output == "kp3.ipynb")
+    assert en.placeholders["page_title"].startswith("Key project 3")
+
+
+def test_placeholders_are_filled_and_unknown_ones_refused():
+    nb = new_notebook(cells=[new_markdown_cell("# {{ page_title }}"), new_code_cell("x = '{{ not_a_placeholder }}'")])
+    fill_placeholders(nb, {"page_title": "总览"})
+    assert nb.cells[0].source == "# 总览"
+    assert "{{ not_a_placeholder }}" in nb.cells[1].source, "code cells are left alone"
+    with pytest.raises(KeyError):
+        fill_placeholders(new_notebook(cells=[new_markdown_cell("{{ missing }}")]), {})
+
+
+def test_injected_parameters_are_hidden():
+    cell = new_code_cell("report_year = 2023")
+    cell.metadata["tags"] = ["injected-parameters"]
+    nb = hide_injected_parameters(new_notebook(cells=[cell]))
+    assert "remove-cell" in nb.cells[0].metadata["tags"]
+
+
+def test_failing_notebook_is_named_and_previous_output_kept(tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    bad = new_notebook(cells=[new_code_cell("report_year = 0\nlang = 'zh'\ndata_dir = None"),
+                              new_code_cell("raise ValueError('planted')")])
+    bad.cells[0].metadata["tags"] = ["parameters"]
+    bad.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    for name in ("overview.ipynb", "key_project.ipynb", "mechanisms.ipynb", "data_sources.ipynb"):
+        nbformat.write(bad, templates / name)
+    build = tmp_path / "build"
+    previous = build / "notebooks" / "2023"
+    previous.mkdir(parents=True)
+    (previous / "overview.ipynb").write_text("previous", encoding="utf-8")
+    with pytest.raises(NotebookFailed) as info:
+        run_notebooks(2023, "zh", jobs=1, build_dir=build, template_dir=templates, progress=False,
+                      only=["overview.ipynb"])
+    assert info.value.notebook == "overview.ipynb"
+    assert "ValueError: planted" in str(info.value)
+    assert info.value.cell is not None
+    assert (previous / "overview.ipynb").read_text(encoding="utf-8") == "previous"
+    assert not [p for p in (build / "notebooks").iterdir() if p.name.startswith(".")]
