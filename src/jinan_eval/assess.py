@@ -193,7 +193,7 @@ def resolve_duplicates(obs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     if obs.empty:
         return obs, obs
-    obs = obs.assign(preferred=obs["preferred"].astype(bool))
+    obs = obs.assign(preferred=obs["preferred"].fillna(False).astype(bool))
     grouped = obs.groupby(_DUPLICATE_KEY, dropna=False, sort=False)
     n_values = grouped["value"].transform("nunique")
     n_preferred = grouped["preferred"].transform("sum")
@@ -252,6 +252,7 @@ class Position:
     latest_value: float
     base_value: float
     note: str
+    figure_qualifier: str = ""  # qualifier of the figure(s) used, e.g. 约 or 以上 (approximate / lower bound)
 
 
 @dataclass(frozen=True)
@@ -260,6 +261,10 @@ class NoPosition:
 
     reason: str
     has_data: bool
+
+
+def _joined_qualifiers(values: Iterable[object]) -> str:
+    return "/".join(sorted({_text(v) for v in values} - {""}))
 
 
 def _rows(obs: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -301,7 +306,8 @@ def level_pair(obs: pd.DataFrame, base_year: int, unit: str | None) -> Position 
         amount=float(latest["value"]),
         latest_value=float(latest["value"]),
         base_value=base_value,
-        note=f"levels {base_year}→{latest_year}" if not base.empty else f"level {latest_year}, no {base_year} level",
+        note=f"levels {base_year}→{latest_year}" if not base.empty else f"level {latest_year}",
+        figure_qualifier=_text(latest["qualifier"]),
     )
 
 
@@ -336,6 +342,7 @@ def relative_by_cumulative_change(obs: pd.DataFrame, base_year: int) -> Position
         latest_value=_NAN,
         base_value=_NAN,
         note=f"published change vs {base_year} for {latest_year}",
+        figure_qualifier=_text(latest["qualifier"]),
     )
 
 
@@ -365,6 +372,7 @@ def relative_by_chained_yoy(obs: pd.DataFrame, base_year: int) -> Position | NoP
         latest_value=_NAN,
         base_value=_NAN,
         note=f"chained yoy {span} ({n} year{'s' if n > 1 else ''})",
+        figure_qualifier=_joined_qualifiers(ordered["qualifier"]),
     )
 
 
@@ -379,7 +387,8 @@ def additions_by_cumulative(obs: pd.DataFrame, base_year: int, unit: str | None)
     usable = in_unit.loc[(in_unit["base_year"] == base_year).fillna(False) & (in_unit["year"] > base_year)]
     if usable.empty:
         other = sorted({int(b) for b in in_unit["base_year"].dropna()} - {base_year})
-        why = f"cumulative additions only since {_years(other)}" if other else f"no cumulative additions since {base_year}"
+        why = (f"cumulative additions only since {_years(other)}" if other
+               else f"no cumulative additions since {base_year}")
         return NoPosition(why, True)
     latest = usable.loc[usable["year"].idxmax()]
     latest_year = int(latest["year"])
@@ -391,6 +400,7 @@ def additions_by_cumulative(obs: pd.DataFrame, base_year: int, unit: str | None)
         latest_value=total,
         base_value=_NAN,
         note=f"published cumulative additions {base_year + 1}–{latest_year}",
+        figure_qualifier=_text(latest["qualifier"]),
     )
 
 
@@ -416,6 +426,7 @@ def additions_by_annual_sum(obs: pd.DataFrame, base_year: int, unit: str | None)
         latest_value=total,
         base_value=_NAN,
         note=f"sum of annual additions {base_year + 1}–{latest_year} ({n} year{'s' if n > 1 else ''})",
+        figure_qualifier=_joined_qualifiers(in_unit["qualifier"]),
     )
 
 
@@ -572,6 +583,12 @@ def _conflict_note(conflict_rows: pd.DataFrame) -> str:
     return f"differing figures with no single preferred row dropped ({listed})"
 
 
+def _figure_qualifier_note(position: Position) -> str:
+    if not position.figure_qualifier:
+        return ""
+    return f"figure stated with {position.figure_qualifier} (approximate or lower bound), used as stated"
+
+
 def _join(*parts: str) -> str:
     return "; ".join(p for p in parts if p)
 
@@ -622,6 +639,41 @@ def _status_for_bound_without_rating(metrics: Metrics, position: Position, base_
     return OFF_TRACK, f"{base_year} level met the bound, latest does not"
 
 
+def invalid_target_reason(kind: str, target_value: float) -> str:
+    """Why a quantified target cannot be rated whatever the data ("" when it can)."""
+    if math.isnan(target_value):
+        return "target has no value"
+    if kind in RELATIVE_KINDS + ADDITION_KINDS and target_value <= 0:
+        return "target value must be positive"
+    if kind == "reduction_vs_base" and target_value >= 100:
+        return "a reduction of 100% or more cannot be rated"
+    return ""
+
+
+def _insufficient_note(candidates: list[Position | NoPosition], ctx: _Context) -> str:
+    if ctx.year_rows.empty and not ctx.partial_rows.empty:
+        return _partial_note(ctx.partial_rows, None, only=True)
+    return _join(_why_no_position(candidates, ctx.year_rows, ctx.report_year), _partial_note(ctx.partial_rows, None))
+
+
+def quantified_status(kind: str, metrics: Metrics, position: Position, base_year: int, target_year_reached: bool,
+                      params: MethodParams) -> tuple[str, str]:
+    """Status and reason; level bounds with undefined progress are settled before the pace rating."""
+    if kind in BOUND_KINDS:
+        unrated = _status_for_bound_without_rating(metrics, position, base_year)
+        if unrated is not None:
+            return (MISSED, "target-year figure does not meet the target") if target_year_reached else unrated
+    return classify(metrics, target_year_reached, params)
+
+
+def _reported_levels(kind: str, position: Position, base_year: int, ctx: _Context) -> tuple[float, float]:
+    """(base_value, latest_value) for the output: published levels even when another route was rated."""
+    if kind in RELATIVE_KINDS and position.route != ROUTE_LEVELS:
+        return (_published_level(ctx.year_rows, base_year, ctx.indicator_unit),
+                _published_level(ctx.year_rows, position.latest_year, ctx.indicator_unit))
+    return position.base_value, position.latest_value
+
+
 def assess_quantified(target: dict, ctx: _Context) -> dict:
     """Latest position, progress, expected progress, required rate and status of one quantified target."""
     params = ctx.params
@@ -631,46 +683,23 @@ def assess_quantified(target: dict, ctx: _Context) -> dict:
     base_year = _int_or_none(target.get("base_year")) or params.default_base_year
     target_year = _int_or_none(target.get("target_year"))
     target_value = _float_or_nan(target.get("target_value"))
-    conflicts = _conflict_note(ctx.conflict_rows)
 
-    invalid = ""
-    if math.isnan(target_value):
-        invalid = "target has no value"
-    elif kind in RELATIVE_KINDS + ADDITION_KINDS and target_value <= 0:
-        invalid = "target value must be positive"
-    elif kind == "reduction_vs_base" and target_value >= 100:
-        invalid = "a reduction of 100% or more cannot be rated"
+    invalid = invalid_target_reason(kind, target_value)
     if invalid:
         row.update(status=INSUFFICIENT_DATA, note=invalid)
         return row
 
     candidates = _positions_for(kind, target, base_year, ctx)
-    order = params.route_order if kind in RELATIVE_KINDS else ()
-    position = most_recent_position(candidates, order)
+    position = most_recent_position(candidates, params.route_order if kind in RELATIVE_KINDS else ())
     if position is None:
-        if ctx.year_rows.empty and not ctx.partial_rows.empty:
-            why = _partial_note(ctx.partial_rows, None, only=True)
-        else:
-            why = _join(_why_no_position(candidates, ctx.year_rows, ctx.report_year),
-                        _partial_note(ctx.partial_rows, None))
-        row.update(status=INSUFFICIENT_DATA, note=_join(why, conflicts, qualifier.words))
+        note = _join(_insufficient_note(candidates, ctx), _conflict_note(ctx.conflict_rows), qualifier.words)
+        row.update(status=INSUFFICIENT_DATA, note=note)
         return row
 
     metrics = _metrics_for(kind, target, position, base_year, target_year, qualifier, params)
     reached = target_year is not None and position.latest_year >= target_year
-    status_reason = None
-    if kind in BOUND_KINDS:
-        status_reason = _status_for_bound_without_rating(metrics, position, base_year)
-        if status_reason is not None and reached:
-            status_reason = (MISSED, "target-year figure does not meet the target")
-    status, reason = status_reason or classify(metrics, reached, params)
-
-    base_value = position.base_value
-    latest_value = position.latest_value
-    if kind in RELATIVE_KINDS and position.route != ROUTE_LEVELS:
-        base_value = _published_level(ctx.year_rows, base_year, ctx.indicator_unit)
-        latest_value = _published_level(ctx.year_rows, position.latest_year, ctx.indicator_unit)
-
+    status, reason = quantified_status(kind, metrics, position, base_year, reached, params)
+    base_value, latest_value = _reported_levels(kind, position, base_year, ctx)
     row.update(
         latest_year=position.latest_year,
         latest_value=latest_value,
@@ -681,8 +710,8 @@ def assess_quantified(target: dict, ctx: _Context) -> dict:
         required_annual_rate=metrics.required_annual_rate,
         status=status,
         route=position.route,
-        note=_join(position.note, reason, qualifier.words, _partial_note(ctx.partial_rows, position.latest_year),
-                   conflicts),
+        note=_join(position.note, _figure_qualifier_note(position), reason, qualifier.words,
+                   _partial_note(ctx.partial_rows, position.latest_year), _conflict_note(ctx.conflict_rows)),
     )
     return row
 
@@ -692,41 +721,51 @@ def _milestone_done(value: float, unit: str, params: MethodParams) -> bool:
     return value >= threshold - _EPS
 
 
-def assess_milestone(target: dict, ctx: _Context) -> dict:
-    """Milestones: achieved on evidence of completion, missed on evidence of non-completion, else unknown."""
-    params = ctx.params
-    row = _empty_row(target["target_id"], ctx.report_year)
-    deadline = _int_or_none(target.get("target_year"))
-    if not _text(target.get("indicator_key")):
-        row.update(status=UNKNOWN, note="no indicator linked to this milestone")
-        return row
-    evidence = _rows(pd.concat([ctx.year_rows, ctx.partial_rows]), "level")
+def evidence_of_non_completion(evidence: pd.DataFrame, deadline: int) -> pd.DataFrame:
+    """Not-done rows that prove a miss: full-year rows for the deadline year or later, any row after it."""
+    year_end = (evidence["period"] == "year") & (evidence["year"] >= deadline)
+    return evidence.loc[year_end | (evidence["year"] > deadline)]
+
+
+def milestone_status(evidence: pd.DataFrame, deadline: int | None, report_year: int,
+                     params: MethodParams) -> tuple[str, str]:
+    """Status and note of a milestone from its level evidence (rows of any period, years <= report_year)."""
     if evidence.empty:
         when = f"deadline {deadline}" if deadline is not None else "no deadline"
-        row.update(status=UNKNOWN, note=f"no evidence up to {ctx.report_year} ({when})")
-        return row
-
-    done = evidence.loc[[_milestone_done(float(v), _text(u), params) for v, u in zip(evidence["value"], evidence["unit"])]]
-    latest = evidence.sort_values(["year", "period"], ascending=[True, True], kind="stable").iloc[-1]
-    row.update(latest_year=int(latest["year"]), latest_value=float(latest["value"]), route=ROUTE_EVIDENCE)
-
+        return UNKNOWN, f"no evidence up to {report_year} ({when})"
+    is_done = [_milestone_done(float(v), _text(u), params) for v, u in zip(evidence["value"], evidence["unit"])]
+    done = evidence.loc[is_done]
     if not done.empty:
         first_done = int(done["year"].min())
         late = ""
         if deadline is not None and first_done > deadline:
             late = f"evidence dated after the {deadline} deadline; completion date not established"
-        row.update(status=ACHIEVED, note=_join(f"done by {first_done} (first evidence)", late))
-        return row
-
-    if deadline is not None and deadline <= ctx.report_year:
-        year_end = (evidence["period"] == "year") & (evidence["year"] >= deadline)
-        after = evidence["year"] > deadline
-        not_done = evidence.loc[year_end | after]
+        return ACHIEVED, _join(f"done by {first_done} (first evidence)", late)
+    if deadline is not None and deadline <= report_year:
+        not_done = evidence_of_non_completion(evidence, deadline)
         if not not_done.empty:
-            year = int(not_done["year"].min())
-            row.update(status=MISSED, note=f"not done in {year} (deadline {deadline})")
-            return row
-    row.update(status=UNKNOWN, note=f"no evidence of completion; latest {float(latest['value']):g} in {int(latest['year'])}")
+            return MISSED, f"not done in {int(not_done['year'].min())} (deadline {deadline})"
+    latest = _latest_evidence(evidence)
+    return UNKNOWN, f"no evidence of completion; latest {float(latest['value']):g} in {int(latest['year'])}"
+
+
+def _latest_evidence(evidence: pd.DataFrame) -> pd.Series:
+    """The most recent evidence row; a full-year row beats a part-year row of the same year."""
+    return evidence.sort_values(["year", "period"], ascending=[True, True], kind="stable").iloc[-1]
+
+
+def assess_milestone(target: dict, ctx: _Context) -> dict:
+    """Milestones: achieved on evidence of completion, missed on evidence of non-completion, else unknown."""
+    row = _empty_row(target["target_id"], ctx.report_year)
+    if not _text(target.get("indicator_key")):
+        row.update(status=UNKNOWN, note="no indicator linked to this milestone")
+        return row
+    evidence = _rows(pd.concat([ctx.year_rows, ctx.partial_rows]), "level")
+    status, note = milestone_status(evidence, _int_or_none(target.get("target_year")), ctx.report_year, ctx.params)
+    row.update(status=status, note=note)
+    if not evidence.empty:
+        latest = _latest_evidence(evidence)
+        row.update(latest_year=int(latest["year"]), latest_value=float(latest["value"]), route=ROUTE_EVIDENCE)
     return row
 
 
@@ -737,7 +776,8 @@ def assess_target(target: dict, ctx: _Context) -> dict:
         raise ValueError(f"target {target['target_id']!r} has unknown kind {kind!r}")
     if kind in NON_QUANTIFIED_KINDS:
         row = _empty_row(target["target_id"], ctx.report_year)
-        what = "provincially allocated task, no number in the plan" if kind == "provincial_task" else "qualitative commitment"
+        what = ("provincially allocated task, no number in the plan" if kind == "provincial_task"
+                else "qualitative commitment")
         row.update(status=NOT_QUANTIFIED, note=what)
         return row
     if kind == MILESTONE_KIND:

@@ -1,4 +1,4 @@
-"""Execute the report's notebooks with papermill, in parallel, into ``_build/notebooks/<year>[/en]/``.
+"""Execute the report's notebooks with papermill, in parallel, into ``_build/notebooks/[en/]<year>/``.
 
 * One template per kind of page (``notebooks/*.ipynb``); the key-project template runs once per project.
 * Markdown placeholders ``{{ name }}`` in a template are filled before execution (page titles come from the
@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -124,8 +125,21 @@ def execute_job(job: PageJob, template_dir: Path, out_dir: Path) -> Path:
 
 
 def output_dir_for(report_year: int, lang: str, build_dir: Path = BUILD_DIR) -> Path:
-    base = build_dir / "notebooks" / str(report_year)
-    return base if lang == "zh" else base / "en"
+    base = build_dir / "notebooks"
+    return base / str(report_year) if lang == "zh" else base / "en" / str(report_year)
+
+
+RUN_KEY_FILE = ".run-key"
+
+
+def run_key(report_year: int, lang: str, data_dir: Path, template_dir: Path) -> str:
+    """Everything an edition's notebooks depend on: data, templates, package code and parameters."""
+    digest = hashlib.sha256(f"{report_year}|{lang}".encode())
+    package = Path(__file__).resolve().parent
+    for folder in (Path(data_dir), Path(template_dir), package):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _swap_into_place(staging: Path, final: Path) -> None:
@@ -142,15 +156,22 @@ def _swap_into_place(staging: Path, final: Path) -> None:
 
 def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, data_dir: Path = DEFAULT_DATA_DIR,
                   build_dir: Path = BUILD_DIR, template_dir: Path = TEMPLATE_DIR, progress: bool = True,
-                  only: list[str] | None = None) -> Path:
-    """Execute every page of one edition; returns the output directory. Raises :class:`NotebookFailed`."""
+                  only: list[str] | None = None, reuse: bool = True) -> Path:
+    """Execute every page of one edition; returns the output directory. Raises :class:`NotebookFailed`.
+
+    When the previous run of the same edition had the same inputs (:func:`run_key`) its notebooks are reused.
+    """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}")
+    final = output_dir_for(report_year, lang, build_dir)
+    key = run_key(report_year, lang, data_dir, template_dir)
+    key_file = final / RUN_KEY_FILE
+    if reuse and not only and key_file.exists() and key_file.read_text() == key:
+        return final
     dataset = load_dataset(data_dir)
     page_list = page_jobs(dataset, report_year, lang, Path(data_dir).resolve())
     if only:
         page_list = [j for j in page_list if j.output in only]
-    final = output_dir_for(report_year, lang, build_dir)
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{report_year}-{lang}-", dir=final.parent))
     os.environ[CHART_DIR_ENV] = str(staging / "charts")
@@ -164,6 +185,8 @@ def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, d
             bar.update(1)
         pool.shutdown(wait=True)
         bar.close()
+        if not only:
+            (staging / RUN_KEY_FILE).write_text(key)
         _swap_into_place(staging, final)
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
