@@ -1,0 +1,139 @@
+"""Benchmark: prints, in one run, side by side
+
+(a) the full edition build from clean with this project's runner (papermill in parallel + Jupyter Book),
+(b) the same notebooks executed the naive way (`jupyter-book build` with `execute_notebooks: force`),
+(c) an unchanged rebuild with this project's runner (notebooks reused, book rebuilt),
+(d) each page's own transfer size and the heaviest page's chart render time in headless Chromium.
+
+    make bench        # or: .venv/bin/python bench/benchmark.py [--year 2025]
+
+These are measurements, not tests: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from jinan_eval.book import Edition, book_config, build_edition, manifest_for, prepare_source, toc
+from jinan_eval.data import DEFAULT_DATA_DIR, load_dataset
+from jinan_eval.run import TEMPLATE_DIR, fill_placeholders, page_jobs
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def timed(fn, *args, **kwargs) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def naive_build(year: int, workdir: Path) -> float:
+    """Templates with their parameters set, executed by Jupyter Book itself (execute_notebooks: force)."""
+    dataset = load_dataset()
+    edition = Edition(year)
+    src = workdir / "naive-src"
+    src.mkdir(parents=True)
+    executed = workdir / "naive-notebooks"
+    executed.mkdir()
+    for job in page_jobs(dataset, year, "zh", DEFAULT_DATA_DIR):
+        nb = fill_placeholders(nbformat.read(TEMPLATE_DIR / job.template, as_version=4),
+                               {**job.parameters, **job.placeholders})
+        for cell in nb.cells:
+            if "parameters" in cell.metadata.get("tags", []):
+                cell.source = "\n".join(f"{k} = {v!r}" for k, v in job.parameters.items())
+        nbformat.write(nb, executed / job.output)
+    prepare_source(edition, dataset, manifest_for(edition, dataset, DEFAULT_DATA_DIR), executed, src,
+                   workdir / "naive-build")
+    config = yaml.safe_load((src / "_config.yml").read_text(encoding="utf-8"))
+    config["execute"] = {"execute_notebooks": "force", "timeout": 600}
+    (src / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    start = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(src), "--quiet"],
+                   check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def page_weights(edition_dir: Path) -> list[tuple[str, int]]:
+    """Bytes a first visit to each page transfers: the page plus every local file it references."""
+    import re
+
+    sizes = []
+    for page in sorted(edition_dir.glob("*.html")):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        total = page.stat().st_size
+        for ref in set(re.findall(r'(?:src|href)="([^"#?]+\.(?:js|css|svg|woff2?))', text)):
+            path = (page.parent / ref).resolve()
+            if path.exists():
+                total += path.stat().st_size
+        sizes.append((page.name, total))
+    return sizes
+
+
+def chart_render_time(site: Path, rel_page: str) -> tuple[float, int]:
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            url = f"http://127.0.0.1:{server.server_address[1]}/{rel_page}"
+            start = time.perf_counter()
+            page.goto(url)
+            count = page.locator(".jinan-chart").count()
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.jinan-chart')].every(d => d.querySelector('svg.marks'))",
+                timeout=60000)
+            elapsed = time.perf_counter() - start
+            browser.close()
+    finally:
+        server.shutdown()
+    return elapsed, count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--year", type=int, default=2025)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="jinan-bench-"))
+    try:
+        build_dir = work / "build"
+        t_full, edition_dir = timed(build_edition, args.year, build_dir=build_dir, progress=False)
+        t_rebuild, _ = timed(build_edition, args.year, force=True, build_dir=build_dir, progress=False)
+        t_naive = naive_build(args.year, work)
+        weights = page_weights(edition_dir)
+        heaviest = max(weights, key=lambda w: w[1])
+        render_s, charts = (chart_render_time(build_dir / "site", f"{args.year}/{heaviest[0]}")
+                            if Path(CHROMIUM).exists() else (float("nan"), 0))
+        print(f"\njinan-eval benchmark · edition {args.year} · {len(weights)} pages\n")
+        print(f"{'measurement':58s} {'value':>12s}")
+        print(f"{'(a) full build from clean, papermill runner + book':58s} {t_full:10.1f} s")
+        print(f"{'(b) naive: jupyter-book build, execute_notebooks: force':58s} {t_naive:10.1f} s")
+        print(f"{'(c) unchanged rebuild (notebooks reused, book rebuilt)':58s} {t_rebuild:10.1f} s")
+        print(f"{'(d) heaviest page: ' + heaviest[0] + f' ({charts} charts) render in Chromium':58s} {render_s:10.2f} s")
+        print("\n(d) transfer size of each page (page + local scripts, styles, images it references):")
+        for name, size in weights:
+            print(f"    {name:28s} {size / 1024:10.0f} KiB")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
