@@ -1,0 +1,60 @@
+"""Edition identity and checks on built HTML (fast parts; full builds are in test_build_fault/test_e2e)."""
+
+from __future__ import annotations
+
+import json
+
+from jinan_eval.book import (Edition, book_config, check_links, data_hash, edition_years, latest_edition_year,
+                             manifest_for, toc, write_site_index)
+from jinan_eval.data import load_dataset
+
+from conftest import SHIPPED_DATA
+
+
+def test_data_hash_changes_with_any_data_byte(shipped_data_copy):
+    before = data_hash(shipped_data_copy)
+    assert before == data_hash(shipped_data_copy)
+    path = shipped_data_copy / "regions.csv"
+    path.write_text(path.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    assert data_hash(shipped_data_copy) != before
+
+
+def test_editions_run_from_2021_to_the_latest_year_with_data():
+    dataset = load_dataset()
+    years = edition_years(dataset)
+    assert years[0] == 2021 and years[-1] == latest_edition_year(dataset) <= 2025
+
+
+def test_manifest_and_config_carry_the_edition_identity():
+    dataset = load_dataset()
+    edition = Edition(2024)
+    manifest = manifest_for(edition, dataset, SHIPPED_DATA)
+    assert set(manifest) >= {"parameters", "package_version", "git_commit", "data_hash", "built_at", "data_cutoff"}
+    config = book_config(edition, manifest, dataset)
+    options = config["sphinx"]["config"]["html_theme_options"]
+    assert "2024" in config["title"] and manifest["data_cutoff"] in options["announcement"]
+    assert options["switcher"]["version_match"] == "2024"
+    assert [c["file"] for c in toc(edition)["chapters"]][:2] == ["overview", "kp1"]
+
+
+def test_check_links_finds_missing_files_and_external_loads(tmp_path):
+    (tmp_path / "a.html").write_text('<a href="b.html">b</a><a href="https://example.org">ok</a>'
+                                     '<script src="https://cdn.example/x.js"></script><img src="missing.svg">',
+                                     encoding="utf-8")
+    (tmp_path / "b.html").write_text("", encoding="utf-8")
+    problems = check_links(tmp_path)
+    assert any("another host: https://cdn.example/x.js" in p for p in problems)
+    assert any("missing missing.svg" in p for p in problems)
+    assert not any("b.html" in p for p in problems)
+
+
+def test_site_index_and_switcher_list_built_editions(tmp_path):
+    for year in (2023, 2024):
+        folder = tmp_path / "site" / str(year)
+        folder.mkdir(parents=True)
+        (folder / "manifest.json").write_text(json.dumps({"edition": year, "lang": "zh"}), encoding="utf-8")
+    write_site_index(tmp_path)
+    switcher = json.loads((tmp_path / "site" / "switcher.json").read_text(encoding="utf-8"))
+    assert [e["version"] for e in switcher] == ["2024", "2023"]
+    assert switcher[0]["preferred"] is True and switcher[0]["url"] == "../2024/index.html"
+    assert "2024/index.html" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

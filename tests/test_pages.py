@@ -1,0 +1,47 @@
+"""Generated pages: methods with computed parts and reviews, what-changed, data dictionary, site index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from jinan_eval.book import Edition
+from jinan_eval.data import load_dataset
+from jinan_eval.pages import (changes_page, data_dictionary_page, md_table, methods_page, site_index_html)
+
+BOOK = Path(__file__).resolve().parents[1] / "book"
+
+
+def test_methods_page_fills_computed_parts_and_places_reviews():
+    text = methods_page(Edition(2025), load_dataset(), BOOK)
+    assert "% WORKED-EXAMPLE" not in text and "% SENSITIVITY" not in text
+    assert "| MAIN-1 |" in text or "MAIN-1" in text
+    status_at = text.index("(methods-status)=")
+    review_at = text.index('class="review-log"')
+    next_section = text.index("(methods-", status_at + 5)
+    assert status_at < review_at < next_section, "the review sits in the section it concerns"
+
+
+def test_changes_page_is_computed_from_the_data():
+    dataset = load_dataset()
+    text = changes_page(Edition(2024), dataset, None)
+    new_2024 = ((dataset.observations["year"] == 2024) & (dataset.observations["record_type"] == "observed")).sum()
+    assert f"2024 年新增数据点：{new_2024} 条" in text
+
+
+def test_md_table_escapes_cells():
+    table = md_table(pd.DataFrame({"a": ["<script>x</script> | y"]}))
+    assert "<script>" not in table and "&lt;script&gt;" in table and "&#124;" in table
+
+
+def test_data_dictionary_lists_every_table():
+    text = data_dictionary_page(Edition(2025, "en"))
+    for table in ("observations", "sources", "targets", "indicators", "sections", "regions"):
+        assert f"| {table} |" in text
+
+
+def test_site_index_lists_editions_newest_first():
+    html = site_index_html([{"edition": 2025, "lang": "zh", "path": "2025", "data_cutoff": "2026-03-12", "built_at": "x"},
+                            {"edition": 2024, "lang": "zh", "path": "2024", "data_cutoff": "2025-04-01", "built_at": "y"}])
+    assert html.index("2025/index.html") < html.index("2024/index.html")
