@@ -143,6 +143,20 @@ def _target_path(target: dict, base_value: float, kind: str) -> pd.DataFrame | N
     return pd.DataFrame({"year": years, "value": values})
 
 
+def comparable_rows(rows: pd.DataFrame, region: str) -> pd.DataFrame:
+    """Rows a target chart may draw: none without a Jinan figure; benchmarks only beside Jinan and only for
+    percentages (a national total in 万个 on the same axis as a city's would flatten the city's series)."""
+    if not (rows["region"] == region).any():
+        return rows.iloc[0:0]
+    relative = rows["unit"].eq("%") | rows["measure"].isin(("yoy_change_pct", "cumulative_change_pct"))
+    return rows[(rows["region"] == region) | relative]
+
+
+def _jinan_drawn(rows: pd.DataFrame, region: str) -> pd.DataFrame:
+    """A chart is drawn only when it has at least one point of the assessed region."""
+    return rows if (rows["region"] == region).any() else rows.iloc[0:0]
+
+
 def target_blocks(target: dict, ctx: Context) -> list:
     """Statement, status, sentence, chart and data for one target."""
     lang = ctx.lang
@@ -161,9 +175,11 @@ def target_blocks(target: dict, ctx: Context) -> list:
     title = f"{target['target_id']} {target['label_zh'] if lang == 'zh' else target['label_en']} · {status_word}"
     base_year = int(target["base_year"]) if not pd.isna(target.get("base_year")) else 2020
     chart = None
-    year_rows = obs[obs["period"] == "year"]
+    region = ctx.dataset.plan.get("region", "jinan")
+    year_rows = comparable_rows(obs[obs["period"] == "year"], region)
     if kind in ("reduction_vs_base", "increase_vs_base"):
-        cum = year_rows[(year_rows["measure"] == "cumulative_change_pct") & (year_rows["base_year"] == base_year)]
+        cum = _jinan_drawn(year_rows[(year_rows["measure"] == "cumulative_change_pct")
+                                     & (year_rows["base_year"] == base_year)], region)
         if not cum.empty:
             chart = charts.target_chart(title, cum, ctx.dataset.regions,
                                         charts.t("change_vs_base", lang, base=base_year), lang,
@@ -172,16 +188,18 @@ def target_blocks(target: dict, ctx: Context) -> list:
                                          -float(target["target_value"]) if kind == "reduction_vs_base"
                                          else float(target["target_value"]), charts.t("target", lang)))
         else:
-            yoy = year_rows[year_rows["measure"] == "yoy_change_pct"]
-            chart = charts.yoy_chart(title, yoy, ctx.dataset.regions, lang, target.get("required_annual_rate"))
+            yoy = _jinan_drawn(year_rows[year_rows["measure"] == "yoy_change_pct"], region)
+            chart = charts.yoy_chart(title, yoy, ctx.dataset.regions, lang, target.get("required_annual_rate")) \
+                if not yoy.empty else None
     elif kind in ("cumulative_addition", "count"):
-        cum = year_rows[(year_rows["measure"] == "cumulative_added") & (year_rows["base_year"] == base_year)]
+        cum = _jinan_drawn(year_rows[(year_rows["measure"] == "cumulative_added")
+                                     & (year_rows["base_year"] == base_year)], region)
         chart = charts.target_chart(title, cum, ctx.dataset.regions,
                                     charts.t("added_since", lang, base=base_year, unit=unit), lang,
                                     _target_path(target, float("nan"), kind),
                                     (int(target["target_year"]), float(target["target_value"]), charts.t("target", lang)))
     else:
-        levels = year_rows[(year_rows["measure"] == "level") & (year_rows["unit"] == unit)]
+        levels = _jinan_drawn(year_rows[(year_rows["measure"] == "level") & (year_rows["unit"] == unit)], region)
         base_value = target.get("base_value")
         chart = charts.target_chart(title, levels, ctx.dataset.regions, f"{ctx.name(ind)}（{unit}）", lang,
                                     _target_path(target, base_value if base_value is not None else float("nan"), kind),
@@ -189,6 +207,9 @@ def target_blocks(target: dict, ctx: Context) -> list:
                                     if not pd.isna(target.get("target_value")) else None)
     if chart is not None:
         blocks.append(chart)
+    elif not obs.empty:
+        blocks.append(Markdown("（仅有对比地区或非全年数据，不绘制济南图表。）" if lang == "zh" else
+                               "(Only benchmark or part-year figures: no Jinan chart is drawn.)"))
     blocks.append(Html("<details><summary>" + ("数据明细" if lang == "zh" else "The data behind it") +
                        "</summary>" + observation_table(obs, ctx).html + "</details>"))
     return blocks

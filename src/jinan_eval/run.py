@@ -97,9 +97,11 @@ def hide_injected_parameters(nb: nbformat.NotebookNode) -> nbformat.NotebookNode
 
 
 def strip_volatile_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop timings papermill records, so that the same data gives the same notebook bytes."""
+    """Drop timings and random ids papermill records, so that the same data gives the same notebook bytes."""
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random id
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
     return nb
