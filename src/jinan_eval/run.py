@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = ROOT / "notebooks"
 BUILD_DIR = ROOT / "_build"
 LANGS = ("zh", "en")
+# the kernel's own start-up warnings (e.g. about its local TCP sockets) would bury the progress bar
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 
 
@@ -116,7 +118,8 @@ def execute_job(job: PageJob, template_dir: Path, out_dir: Path) -> Path:
     out_path = out_dir / job.output
     try:
         result = pm.execute_notebook(nb, None, parameters=job.parameters, kernel_name="python3",
-                                     progress_bar=False, cwd=str(out_dir), log_output=False)
+                                     progress_bar=False, cwd=str(out_dir), log_output=False,
+                                     extra_arguments=KERNEL_ARGUMENTS)
     except PapermillExecutionError as exc:
         raise NotebookFailed(job.output, exc.exec_count, f"{exc.ename}: {exc.evalue}") from None
     except Exception as exc:  # kernel died, bad template …
