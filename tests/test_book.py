@@ -56,5 +56,5 @@ def test_site_index_and_switcher_list_built_editions(tmp_path):
     write_site_index(tmp_path)
     switcher = json.loads((tmp_path / "site" / "switcher.json").read_text(encoding="utf-8"))
     assert [e["version"] for e in switcher] == ["2024", "2023"]
-    assert switcher[0]["preferred"] is True and switcher[0]["url"] == "../2024/index.html"
+    assert switcher[0]["preferred"] is True and switcher[0]["url"] == "../2024/"
     assert "2024/index.html" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

@@ -261,7 +261,7 @@ def write_site_index(build_dir: Path = BUILD_DIR) -> None:
             continue
         newest = max(int(e["edition"]) for e in entries)
         switcher = [{"name": f"{e['edition']}" + (" (latest)" if int(e["edition"]) == newest else ""),
-                     "version": str(e["edition"]), "url": f"../{e['edition']}/index.html",
+                     "version": str(e["edition"]), "url": f"../{e['edition']}/",
                      **({"preferred": True} if int(e["edition"]) == newest else {})} for e in entries]
         write_text_atomic(folder / "switcher.json", json.dumps(switcher, ensure_ascii=False, indent=2))
 
