@@ -68,7 +68,8 @@ def naive_build(year: int, workdir: Path) -> float:
 
 
 def page_weights(edition_dir: Path) -> list[tuple[str, int]]:
-    """Bytes a first visit to each page transfers: the page plus every local file it references."""
+    """Bytes a first visit to each page transfers: the page plus every local file it references (MathJax is
+    counted only where the loader fetches it: on pages with math)."""
     import re
 
     sizes = []
@@ -79,6 +80,9 @@ def page_weights(edition_dir: Path) -> list[tuple[str, int]]:
             path = (page.parent / ref).resolve()
             if path.exists():
                 total += path.stat().st_size
+        if 'class="math' in text:
+            mathjax = edition_dir / "_static" / "vendor" / "mathjax" / "tex-svg.js"
+            total += mathjax.stat().st_size if mathjax.exists() else 0
         sizes.append((page.name, total))
     return sizes
 

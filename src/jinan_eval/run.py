@@ -141,8 +141,9 @@ def run_key(report_year: int, lang: str, data_dir: Path, template_dir: Path) -> 
     """Everything an edition's notebooks depend on: data, templates, package code and parameters."""
     digest = hashlib.sha256(f"{report_year}|{lang}".encode())
     package = Path(__file__).resolve().parent
-    for folder in (Path(data_dir), Path(template_dir), package):
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    for folder, pattern in ((Path(data_dir), "*"), (Path(template_dir), "*.ipynb"), (package, "*.py")):
+        for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and not p.name.startswith(".")
+                           and "__pycache__" not in p.parts):
             digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
