@@ -172,8 +172,11 @@ def prepare_source(edition: Edition, dataset: Dataset, manifest: dict, notebooks
     """Assemble the Jupyter Book source of one edition in ``src``."""
     from . import pages
 
+    # Jupyter Book adds every .js file of a static path to every page. The vendored libraries (and the MathJax
+    # loader) are therefore copied as "extra" files into the output's _static/ and listed in _config.yml.
     shutil.copytree(BOOK_DIR / "_static", src / "_static")
-    vendor_static(src / "_static")
+    shutil.copytree(BOOK_DIR / "_vendor", src / "_extra" / "_static")
+    vendor_static(src / "_extra" / "_static")
     for nb in notebooks.glob("*.ipynb"):
         shutil.copyfile(nb, src / nb.name)
     (src / "_config.yml").write_text(yaml.safe_dump(book_config(edition, manifest, dataset), allow_unicode=True,
