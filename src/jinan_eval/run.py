@@ -195,7 +195,9 @@ def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, d
             (staging / RUN_KEY_FILE).write_text(key)
         _swap_into_place(staging, final)
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        # cancel what has not started and wait for what is running, so that no straggler writes into the
+        # staging folder after it is removed
+        pool.shutdown(wait=True, cancel_futures=True)
         bar.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
