@@ -1,0 +1,419 @@
+"""End to end in a real browser: one edition built from planted data, served locally, opened in headless Chromium.
+
+The module fixture copies ``data/`` to a temporary folder and plants two HTML-safety cases in the copy:
+
+* the source of a Jinan ``energy_intensity`` observation gets the title ``<script>alert(1)</script>`` (it is
+  cited on the overview page's data table and in the source list of ``data_sources.html``);
+* target MAIN-1 gets labels (``label_zh``, ``label_en``) containing ``"quotes" & <tags>``.
+
+It builds the 2025 Chinese edition from that copy into a temporary build directory, serves ``<build>/site``
+with :class:`http.server.ThreadingHTTPServer` on 127.0.0.1 (a free port) and drives Debian's
+``/usr/bin/chromium`` through Playwright. Every request to another host is aborted and recorded.
+
+For every page of the edition (genindex and search included: they carry the banner too):
+
+* no console error and no uncaught page error;
+* every ``.jinan-chart`` holds a Vega view rendered as SVG (``svg.marks``) with at least one data mark;
+* formulas (methods) are typeset by the vendored MathJax;
+* no request to another host;
+* the edition banner (year, data cut-off, report year) is visible.
+
+Screenshots of overview, kp1, mechanisms, data_sources, methods and index are written to
+``_build/test-artifacts/screenshots/`` (created if needed; ``make clean`` removes it).
+
+The site's own index.html (outside the edition) is checked the same way for errors and must list the edition.
+
+The HTML-safety tests check that the planted title is shown as text (in the overview's data table, once its
+<details> is opened, in the source list, and in a chart's tooltip), that no dialog opens and no script element is
+made from it, and that the raw HTML holds it escaped, never as an element; the planted label shows as text, no
+<tags> element exists, and the label is shown verbatim (straight quotes are not rewritten). Skipped when ``/usr/bin/chromium`` is missing (``make test``
+installs it through ``make system-deps``).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import http.server
+import json
+import re
+import shutil
+import threading
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from e2e_helpers import ARTIFACTS, SHIPPED_DATA, restored_cwd, rewrite_csv
+from jinan_eval.book import build_edition
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+YEAR = 2025
+SCREENSHOTS = ARTIFACTS / "screenshots"
+SCREENSHOT_PAGES = ("overview", "kp1", "mechanisms", "data_sources", "methods", "index")
+
+EDITION_PAGES = ["index", "overview", *(f"kp{i}" for i in range(1, 11)), "mechanisms", "data_sources", "changes",
+                 "methods", "data_dictionary", "how_to_review", "genindex", "search"]
+
+PLANTED_TITLE = "<script>alert(1)</script>"
+PLANTED_TITLE_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+PLANTED_LABEL = '"quotes" & <tags>'
+PLANTED_TARGET = "MAIN-1"
+CHART_TIMEOUT_MS = 30_000
+
+# data marks (role-mark groups), not axes, legends or titles
+DATA_MARKS = "svg.marks g.role-mark > :is(path, rect, line, text, circle, image, g)"
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+def plant(data: Path) -> str:
+    """Plant the two HTML-safety cases in a copy of the data; returns the id of the retitled source."""
+    rows = []
+    for path in sorted((data / "observations").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows += list(csv.DictReader(fh))
+    jinan = [r for r in rows if r["indicator_key"] == "energy_intensity" and r["region"] == "jinan"
+             and r["record_type"] == "observed" and int(r["year"]) <= YEAR]
+    # prefer a row that MAIN-1's chart draws (change since 2020), so that its tooltip shows the title too
+    jinan.sort(key=lambda r: (r["measure"] != "cumulative_change_pct" or r["base_year"] != "2020", r["year"]))
+    assert jinan, "no observed Jinan energy_intensity row in the data"
+    chosen = {"id": jinan[0]["source_id"]}
+
+    def retitle(rows):
+        hits = [r for r in rows if r["source_id"] == chosen["id"]]
+        assert len(hits) == 1
+        hits[0]["title"] = PLANTED_TITLE
+
+    def relabel(rows):
+        hits = [r for r in rows if r["target_id"] == PLANTED_TARGET]
+        assert len(hits) == 1
+        hits[0]["label_zh"] = f"单位地区生产总值能耗 {PLANTED_LABEL}"
+        hits[0]["label_en"] = f"Energy intensity {PLANTED_LABEL}"
+
+    rewrite_csv(data / "sources.csv", retitle)
+    rewrite_csv(data / "plan" / "targets.csv", relabel)
+    return chosen["id"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The planted data, the built site and the edition's manifest."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: run `make system-deps` (Debian package chromium)")
+    pytest.importorskip("playwright.sync_api")
+    root = tmp_path_factory.mktemp("e2e")
+    data = root / "data"
+    shutil.copytree(SHIPPED_DATA, data)
+    source_id = plant(data)
+    build = root / "build"
+    with restored_cwd():  # (test_build_fault checks that a build leaves the working directory alone)
+        edition = build_edition(YEAR, "zh", data_dir=data, build_dir=build, jobs=2, progress=False)
+    manifest = json.loads((edition / "manifest.json").read_text(encoding="utf-8"))
+    return {"site": build / "site", "edition": edition, "manifest": manifest, "source_id": source_id}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest's output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built):
+    handler = functools.partial(_QuietHandler, directory=str(built["site"]))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, name="e2e-http", daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(built):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+class Visit:
+    """One page opened in a fresh context, with everything that went wrong recorded."""
+
+    def __init__(self, browser, host: str):
+        self.host = host
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.external: list[str] = []
+        self.dialogs: list[str] = []
+        self.failed: list[str] = []
+        self.bad_responses: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(
+            f"{m.text} @ {m.location.get('url', '')}"))
+        self.page.on("pageerror", lambda e: self.page_errors.append(str(e)))
+        self.page.on("dialog", self._dialog)
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}"))
+        self.page.on("response", lambda r: r.status >= 400 and self.bad_responses.append(f"{r.status} {r.url}"))
+
+    def _route(self, route):
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about"):
+            route.continue_()
+        elif parts.netloc != self.host:
+            self.external.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    def _dialog(self, dialog):
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def open(self, path: str):
+        response = self.page.goto(f"http://{self.host}/{path}", wait_until="load")
+        assert response is not None and response.ok, f"{path}: HTTP {response.status if response else '?'}"
+        self.page.wait_for_load_state("networkidle")
+        self.page.wait_for_timeout(500)  # late requests (the browser fetches the page's icon after load)
+        return self.page
+
+    def problems(self) -> list[str]:
+        """Everything that went wrong on the page."""
+        out = [f"request to another host: {u}" for u in self.external]
+        out += [f"console error: {m}" for m in self.console_errors]
+        out += [f"page error: {m}" for m in self.page_errors]
+        out += [f"failed request: {m}" for m in self.failed]
+        out += [f"HTTP error: {m}" for m in self.bad_responses]
+        out += [f"dialog: {m}" for m in self.dialogs]
+        return out
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser, server):
+    opened: list[Visit] = []
+
+    def _open(path: str) -> Visit:
+        v = Visit(browser, server)
+        opened.append(v)
+        v.open(path)
+        return v
+
+    yield _open
+    for v in opened:
+        v.close()
+
+
+def wait_for_charts(page) -> int:
+    """Wait until every chart container holds a rendered Vega SVG; returns the number of charts."""
+    n = page.locator(".jinan-chart").count()
+    if n:
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('.jinan-chart')]
+                   .every(c => c.querySelector('svg.marks') !== null)""",
+            timeout=CHART_TIMEOUT_MS)
+    return n
+
+
+def raw_html(built, page_name: str) -> str:
+    return (built["edition"] / f"{page_name}.html").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- the pages
+
+
+def test_every_page_of_the_edition_is_covered(built):
+    found = sorted(p.stem for p in built["edition"].glob("*.html"))
+    assert found == sorted(EDITION_PAGES), "update EDITION_PAGES: " + str(set(found) ^ set(EDITION_PAGES))
+
+
+@pytest.mark.parametrize("name", EDITION_PAGES)
+def test_page_renders_offline_without_errors(built, visit, name):
+    v = visit(f"{YEAR}/{name}.html")
+    page = v.page
+    problems: list[str] = []
+
+    # charts: every container holds a Vega view with data marks
+    expected_charts = raw_html(built, name).count('class="jinan-chart"')
+    n = wait_for_charts(page)
+    if n != expected_charts:
+        problems.append(f"{n} chart containers in the page, {expected_charts} in the HTML")
+    if name in ("overview", "data_sources") and n == 0:
+        problems.append("no chart")
+    for i in range(n):
+        chart = page.locator(".jinan-chart").nth(i)
+        cid = chart.get_attribute("id")
+        if chart.locator("svg.marks").count() != 1:
+            problems.append(f"{cid}: no Vega SVG")
+        elif chart.locator(DATA_MARKS).count() < 1:
+            problems.append(f"{cid}: the Vega view has no data mark")
+        if not chart.is_visible():
+            problems.append(f"{cid}: not visible")
+
+    # formulas: typeset by the vendored MathJax, without a TeX error
+    if 'class="math' in raw_html(built, name):
+        try:
+            page.wait_for_selector("mjx-container", timeout=CHART_TIMEOUT_MS)
+        except Exception:  # playwright's TimeoutError
+            problems.append("formulas were not typeset by MathJax")
+        if page.locator("mjx-container [data-mjx-error], mjx-merror").count():
+            problems.append("MathJax reports a TeX error")
+
+    # the banner: edition year, data cut-off, report year
+    banner = page.locator(".edition-banner")
+    cutoff = built["manifest"]["data_cutoff"]
+    assert re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", cutoff), cutoff
+    if banner.count() != 1:
+        problems.append(f"{banner.count()} edition banners")
+    else:
+        if not banner.is_visible():
+            problems.append("the edition banner is hidden")
+        if banner.get_attribute("data-edition") != str(YEAR):
+            problems.append(f"banner data-edition={banner.get_attribute('data-edition')!r}")
+        text = banner.inner_text()
+        for part in (f"{YEAR}年度版", f"数据截至 {cutoff}", f"评估年份 {YEAR}"):
+            if part not in text:
+                problems.append(f"banner {text!r} lacks {part!r}")
+
+    if name in SCREENSHOT_PAGES:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        if shot.stat().st_size < 10_000:
+            problems.append(f"screenshot {shot} is suspiciously small")
+
+    # nothing from another host, no console error, no page error, no failed request, no dialog
+    problems += v.problems()
+    assert not problems, f"{name}.html:\n  " + "\n  ".join(problems)
+
+
+def test_site_index_lists_the_edition(built, visit):
+    v = visit("index.html")
+    link = v.page.locator(f'a[href="{YEAR}/index.html"]')
+    assert link.count() == 1
+    assert f"{YEAR}年度版" in link.inner_text()
+    assert built["manifest"]["data_cutoff"] in v.page.inner_text("body")
+    assert v.problems() == []
+    switcher = json.loads((built["site"] / "switcher.json").read_text(encoding="utf-8"))
+    assert [e["version"] for e in switcher] == [str(YEAR)]
+
+
+# ---------------------------------------------------------------- HTML safety
+
+
+def pages_with(built, needle: str) -> set[str]:
+    return {name for name in EDITION_PAGES if needle in raw_html(built, name)}
+
+
+def test_planted_source_title_is_cited_where_expected(built):
+    assert {"overview", "data_sources"} <= pages_with(built, PLANTED_TITLE_ESCAPED)
+
+
+def test_no_page_holds_the_planted_script_as_markup(built):
+    for name in EDITION_PAGES:
+        html = raw_html(built, name)
+        assert PLANTED_TITLE not in html, f"{name}.html holds an executable <script>alert(1)</script>"
+        assert "<tags>" not in html, f"{name}.html holds a <tags> element"
+    # the downloads keep the title as it is in the data (CSV is data, not markup)
+    assert PLANTED_TITLE in (built["edition"] / "data" / "sources.csv").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["overview", "data_sources"])
+def test_planted_source_title_shows_as_text(built, visit, name):
+    v = visit(f"{YEAR}/{name}.html")
+    page = v.page
+    wait_for_charts(page)
+    # the overview's data tables sit in closed <details>: open them as a reader would
+    for details in page.locator("details", has_text=PLANTED_TITLE).all():
+        if details.get_attribute("open") is None:
+            details.locator("summary").first.click()
+    shown = page.get_by_text(PLANTED_TITLE, exact=True)
+    assert shown.count() >= 1, f"{name}: the planted title is not shown as text"
+    assert shown.first.is_visible()
+    assert PLANTED_TITLE in page.inner_text("main" if page.locator("main").count() else "body")
+    # the text is a link's text, the link goes to an http(s) address
+    link = page.locator("a", has_text=PLANTED_TITLE).first
+    assert re.match(r"^https?://", link.get_attribute("href") or "")
+    # no script element was made from it, no dialog opened
+    made = page.evaluate("""() => [...document.querySelectorAll('script')]
+        .filter(s => s.textContent.trim() === 'alert(1)').length""")
+    assert made == 0
+    assert v.dialogs == [], v.dialogs
+    raw = urllib.request.urlopen(f"http://{v.host}/{YEAR}/{name}.html", timeout=10).read().decode("utf-8")
+    assert PLANTED_TITLE_ESCAPED in raw
+    assert PLANTED_TITLE not in raw
+    assert v.external == []  # (console and page errors are the business of the per-page test)
+
+
+def test_planted_title_in_chart_tooltip_is_text(built, visit):
+    """Hovering the overview's data points: the Vega tooltip shows the source title as text, runs nothing."""
+    v = visit(f"{YEAR}/overview.html")
+    page = v.page
+    wait_for_charts(page)
+    points = page.locator(".jinan-chart svg.marks g.role-mark.mark-symbol > path")
+    assert points.count() >= 1, "the overview has no point marks to hover"
+    tooltip_text = None
+    for i in range(points.count()):
+        point = points.nth(i)
+        if not point.is_visible():
+            continue
+        point.scroll_into_view_if_needed()
+        point.hover(force=True)
+        tip = page.locator("#vg-tooltip-element")
+        if tip.count() and tip.is_visible() and "alert(1)" in tip.inner_text():
+            tooltip_text = tip.inner_text()
+            assert tip.locator("script").count() == 0
+            break
+    assert tooltip_text is not None, "no point's tooltip shows the planted source title"
+    assert PLANTED_TITLE in tooltip_text
+    assert v.dialogs == [] and v.external == []
+
+
+def test_planted_label_shows_as_text(built, visit):
+    """The label is text: no <tags> element, no entity shown escaped twice, drawn unchanged in the chart title."""
+    assert "overview" in pages_with(built, "&amp; &lt;tags&gt;")
+    v = visit(f"{YEAR}/overview.html")
+    page = v.page
+    wait_for_charts(page)
+    assert page.evaluate("() => document.querySelectorAll('tags').length") == 0
+    body = page.inner_text("body")
+    assert "&lt;" not in body and "&amp;" not in body and "&quot;" not in body, "entities shown escaped twice"
+    assert f"{PLANTED_TARGET} · 单位地区生产总值能耗 " in body
+    shown = page.get_by_text("& <tags>")
+    assert shown.count() >= 2  # the heading line and the target statement
+    assert shown.first.is_visible()
+    # the chart titles (SVG text drawn by Vega) carry the label unchanged
+    svg_text = page.evaluate("""() => [...document.querySelectorAll('.jinan-chart svg.marks text')]
+        .map(t => t.textContent).join('\\n')""")
+    assert PLANTED_LABEL in svg_text
+    assert v.dialogs == [] and v.external == []
+
+
+def test_planted_label_is_shown_verbatim(built, visit):
+    """Data text is not rewritten: the label's straight quotes stay straight (Sphinx's smartquotes would turn
+    them into “ ” in Markdown-rendered text)."""
+    v = visit(f"{YEAR}/overview.html")
+    page = v.page
+    body = page.inner_text("body")
+    assert "“quotes” & <tags>" not in body, (
+        'the label "quotes" is shown as “quotes”: Sphinx smartquotes rewrites data text (smartquotes: false)')
+    assert f"{PLANTED_TARGET} · 单位地区生产总值能耗 {PLANTED_LABEL}" in body
+    assert page.get_by_text(PLANTED_LABEL).first.is_visible()
