@@ -117,9 +117,11 @@ def execute_job(job: PageJob, template_dir: Path, out_dir: Path) -> Path:
     fill_placeholders(nb, {**job.parameters, **job.placeholders})
     out_path = out_dir / job.output
     try:
+        # the kernel's working directory is set through nbclient's resources, not papermill's cwd= (which
+        # calls os.chdir for the whole process: unsafe with notebooks running in parallel threads)
         result = pm.execute_notebook(nb, None, parameters=job.parameters, kernel_name="python3",
-                                     progress_bar=False, cwd=str(out_dir), log_output=False,
-                                     extra_arguments=KERNEL_ARGUMENTS)
+                                     progress_bar=False, log_output=False, extra_arguments=KERNEL_ARGUMENTS,
+                                     resources={"metadata": {"path": str(out_dir)}})
     except PapermillExecutionError as exc:
         raise NotebookFailed(job.output, exc.exec_count, f"{exc.ename}: {exc.evalue}") from None
     except Exception as exc:  # kernel died, bad template …

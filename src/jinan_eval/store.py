@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+PUBLISHED_MODE = 0o644  # mkstemp creates 0600 files: a web server running as another user could not read them
+
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same directory, then rename."""
@@ -16,6 +18,7 @@ def write_text_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        os.chmod(tmp, PUBLISHED_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -36,6 +39,7 @@ def write_frames_atomic(root: Path, frames: dict[str, pd.DataFrame], remove: lis
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                 fh.write(frame_to_csv_text(frame))
+            os.chmod(tmp, PUBLISHED_MODE)
             staged.append((tmp, target))
     except BaseException:
         for tmp, _ in staged:
