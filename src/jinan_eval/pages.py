@@ -196,6 +196,7 @@ def site_index_html(editions: list[dict]) -> str:
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>济南市“十四五”节能减排评估报告 · 各年度版</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <style>body{{font-family:sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.6}}
 small{{color:#666}}</style></head>
 <body><h1>济南市“十四五”节能减排评估报告</h1>
