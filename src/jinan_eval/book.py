@@ -33,7 +33,7 @@ import yaml
 from . import __version__
 from .data import DEFAULT_DATA_DIR, Dataset, load_dataset
 from .run import BUILD_DIR, ROOT, TEMPLATE_DIR, run_notebooks
-from .store import write_text_atomic
+from .store import swap_directory, write_text_atomic
 
 BOOK_DIR = ROOT / "book"
 CONFIG_TEMPLATE = ROOT / "_config.yml"
@@ -229,15 +229,6 @@ def check_links(html_dir: Path) -> list[str]:
 # ---------------------------------------------------------------- publishing
 
 
-def _swap(staging: Path, final: Path) -> None:
-    final.parent.mkdir(parents=True, exist_ok=True)
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
-        os.replace(final, old)
-    os.replace(staging, final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def built_editions(build_dir: Path = BUILD_DIR) -> list[dict]:
@@ -302,7 +293,7 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
             raise BuildFailed("link check failed:\n" + "\n".join(problems[:40]))
         staged = work / "edition"
         os.replace(html_dir, staged)
-        _swap(staged, final)
+        swap_directory(staged, final)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     write_site_index(build_dir)

@@ -23,6 +23,7 @@ import nbformat
 
 from .data import DEFAULT_DATA_DIR, Dataset, load_dataset
 from .render import CHART_DIR_ENV
+from .store import swap_directory
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = ROOT / "notebooks"
@@ -150,16 +151,6 @@ def run_key(report_year: int, lang: str, data_dir: Path, template_dir: Path) -> 
     return digest.hexdigest()
 
 
-def _swap_into_place(staging: Path, final: Path) -> None:
-    """Replace ``final`` with ``staging`` (rename; the old output is removed only after the swap)."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
-        os.replace(final, old)
-    os.replace(staging, final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, data_dir: Path = DEFAULT_DATA_DIR,
@@ -195,7 +186,7 @@ def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, d
         bar.close()
         if not only:
             (staging / RUN_KEY_FILE).write_text(key)
-        _swap_into_place(staging, final)
+        swap_directory(staging, final)
     except BaseException:
         # cancel what has not started and wait for what is running, so that no straggler writes into the
         # staging folder after it is removed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -49,3 +50,15 @@ def write_frames_atomic(root: Path, frames: dict[str, pd.DataFrame], remove: lis
         os.replace(tmp, target)
     for path in remove:
         path.unlink(missing_ok=True)
+
+
+def swap_directory(staging: Path, final: Path) -> None:
+    """Put ``staging`` in the place of ``final`` by renames; the old directory is removed only afterwards."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        os.replace(final, old)
+    os.replace(staging, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
