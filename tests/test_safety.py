@@ -19,21 +19,9 @@ import pytest
 from jinan_eval.data import validate
 from jinan_eval.render import chart_html, chart_id
 
-ROOT = Path(__file__).resolve().parents[1]
-SHIPPED_DATA = ROOT / "data"
+from e2e_helpers import rewrite_csv
 
-
-def rewrite_csv(path: Path, edit) -> None:
-    """Rewrite a CSV through the csv module (quoting kept valid); ``edit(rows)`` changes rows in place."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        fields = reader.fieldnames
-        rows = list(reader)
-    edit(rows)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+from conftest import SHIPPED_DATA
 
 
 def data_line_of(path: Path, source_id: str) -> int:
