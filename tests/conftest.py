@@ -55,6 +55,10 @@ source_id,title,publisher,date,date_note,url,locator
 S0000000a,济南市统计公报,济南市统计局,2023-03-01,,https://example.org/a,第1段
 S0000000b,全国统计公报,国家统计局,2022-02-28,,https://example.org/b,第2段
 """,
+    "search_log.csv": """\
+target_id,searched_on,outcome,queries,where_searched,reason_zh,reason_en,closest_url
+KP1-1,2026-11-25,found_partial_only,济南 绿色工厂 2021 | 济南 绿色工厂 2022,检索服务 pages 语料,仅有2023年累计数,Only a 2023 cumulative count,https://example.org/c
+""",
 }
 
 

@@ -218,3 +218,39 @@ def test_shipped_data_is_valid():
     report, dataset = validate()
     assert report.ok, "\n".join(str(p) for p in report.errors[:30])
     assert len(dataset.observations) > 300
+
+
+LOG = "search_log.csv"
+
+
+def test_search_log_entry_for_an_unknown_target_is_rejected(data_dir):
+    replace_in(data_dir / LOG, "KP1-1,2026-11-25", "KP1-9,2026-11-25")
+    [problem] = errors_of(data_dir, "ref.target")
+    assert (problem.file, problem.row, problem.column) == (LOG, 2, "target_id")
+
+
+def test_search_log_entry_for_a_qualitative_commitment_is_rejected(data_dir):
+    replace_in(data_dir / LOG, "KP1-1,2026-11-25", "KP1-2,2026-11-25")
+    [problem] = errors_of(data_dir, "search_log.target")
+    assert (problem.row, problem.column) == (2, "target_id")
+    assert "qualitative" in problem.message
+
+
+def test_search_log_outcome_and_date_are_checked(data_dir):
+    replace_in(data_dir / LOG, "2026-11-25,found_partial_only", "25/11/2026,partly_found")
+    report, _ = validate(data_dir)
+    assert {(p.row, p.column) for p in report.errors} == {(2, "searched_on"), (2, "outcome")}
+
+
+def test_search_log_lead_must_be_a_web_address(data_dir):
+    replace_in(data_dir / LOG, "https://example.org/c", "javascript:alert(1)")
+    [problem] = errors_of(data_dir, "pattern")
+    assert (problem.file, problem.row, problem.column) == (LOG, 2, "closest_url")
+
+
+def test_two_search_log_entries_of_one_target_on_one_day_are_rejected(data_dir):
+    path = data_dir / LOG
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
+    [problem] = errors_of(data_dir, "search_log.duplicate")
+    assert (problem.row, problem.column) == (3, "searched_on")

@@ -9,6 +9,7 @@ import pandas as pd
 from jinan_eval.book import Edition
 from jinan_eval.data import load_dataset
 from jinan_eval.pages import (changes_page, data_dictionary_page, md_table, methods_page, site_index_html)
+from jinan_eval.text import esc
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 
@@ -37,8 +38,8 @@ def test_md_table_escapes_cells():
 
 def test_data_dictionary_lists_every_table():
     text = data_dictionary_page(Edition(2025, "en"))
-    for table in ("observations", "sources", "targets", "indicators", "sections", "regions"):
-        assert f"| {table} |" in text
+    for table in ("observations", "sources", "targets", "indicators", "sections", "regions", "search_log"):
+        assert f"| {esc(table)} |" in text
 
 
 def test_site_index_lists_editions_newest_first():

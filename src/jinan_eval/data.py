@@ -1,6 +1,6 @@
 """Load the data directory and validate it: every table, then every cross-reference.
 
-target → indicator → observation → source: each link is checked, and every problem is reported with its
+target → indicator → observation → source, and search log → target: each link is checked, and every problem is reported with its
 file, row and column. :func:`load_dataset` refuses data with errors; :func:`validate` returns the report.
 """
 
@@ -18,6 +18,7 @@ from .schema import (
     MEASURES_NEEDING_BASE_YEAR,
     OBSERVATIONS,
     REGIONS,
+    SEARCH_LOG,
     SECTIONS,
     SOURCES,
     TARGET_KINDS_QUANTIFIED,
@@ -43,6 +44,7 @@ class Dataset:
     regions: pd.DataFrame
     observations: pd.DataFrame
     sources: pd.DataFrame
+    search_log: pd.DataFrame
     data_dir: Path
 
     def observations_with_sources(self) -> pd.DataFrame:
@@ -174,6 +176,24 @@ def check_sources(sources: pd.DataFrame, obs: pd.DataFrame | None, report: Repor
             report.warning(rec.at_file, rec.at_line, "source_id", "source.unused", "no observation cites this source")
 
 
+def check_search_log(log: pd.DataFrame, targets: pd.DataFrame | None, report: Report) -> None:
+    """Each entry names a target that data can settle (quantified or milestone), once per search date."""
+    if targets is not None:
+        _rows_not_in(log, "target_id", set(targets["target_id"]), report, "ref.target", "target (plan/targets.csv)")
+        kind_of = dict(zip(targets["target_id"], targets["kind"]))
+        searchable = set(TARGET_KINDS_QUANTIFIED) | {"milestone"}
+        for rec in log.itertuples():
+            kind = kind_of.get(rec.target_id)
+            if kind is not None and kind not in searchable:
+                report.error(rec.at_file, rec.at_line, "target_id", "search_log.target",
+                             f"{rec.target_id} is a '{kind}' commitment; the log covers quantified targets and "
+                             "milestones")
+    repeated = log.duplicated(["target_id", "searched_on"], keep="first")
+    for rec in log.loc[repeated].itertuples():
+        report.error(rec.at_file, rec.at_line, "searched_on", "search_log.duplicate",
+                     f"{rec.target_id} already has an entry for {rec.searched_on}; merge the two")
+
+
 def validate(data_dir: Path = DEFAULT_DATA_DIR) -> tuple[Report, Dataset | None]:
     """Check every table and every cross-reference. Returns the report and, when readable, the dataset."""
     data_dir = Path(data_dir)
@@ -185,6 +205,7 @@ def validate(data_dir: Path = DEFAULT_DATA_DIR) -> tuple[Report, Dataset | None]
     regions = _read(data_dir, REGIONS, report)
     observations = _read(data_dir, OBSERVATIONS, report)
     sources = _read(data_dir, SOURCES, report)
+    search_log = _read(data_dir, SEARCH_LOG, report)
     if indicators is not None:
         check_indicators(indicators, sections, report)
     if targets is not None:
@@ -193,7 +214,9 @@ def validate(data_dir: Path = DEFAULT_DATA_DIR) -> tuple[Report, Dataset | None]
         check_observations(observations, indicators, regions, sources, report)
     if sources is not None:
         check_sources(sources, observations, report)
-    frames = (sections, targets, indicators, regions, observations, sources)
+    if search_log is not None:
+        check_search_log(search_log, targets, report)
+    frames = (sections, targets, indicators, regions, observations, sources, search_log)
     if any(f is None for f in frames):
         return report, None
     return report, Dataset(plan, *frames, data_dir=data_dir)

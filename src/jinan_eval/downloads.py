@@ -10,11 +10,14 @@ from .assess import assess_all_years
 from .data import Dataset
 
 WORKBOOK = "jinan-eval.xlsx"
+TABLE_NAMES = ("assessment", "targets", "observations", "sources", "search_log")
+DOWNLOAD_FILES = tuple(f"{name}.csv" for name in TABLE_NAMES) + (WORKBOOK,)
 FIRST_REPORT_YEAR = 2021
 
 
 def edition_tables(dataset: Dataset, report_year: int) -> dict[str, pd.DataFrame]:
-    """targets, assessment (every report year up to this one), observations (≤ year) and the sources they cite."""
+    """targets, assessment (every report year up to this one), observations (≤ year), the sources they cite and
+    the search log."""
     obs = dataset.observations[dataset.observations["year"] <= report_year]
     obs = obs.drop(columns=[c for c in ("at_file", "at_line") if c in obs.columns])
     sources = dataset.sources[dataset.sources["source_id"].isin(obs["source_id"])]
@@ -22,7 +25,9 @@ def edition_tables(dataset: Dataset, report_year: int) -> dict[str, pd.DataFrame
     targets = dataset.targets.drop(columns=[c for c in ("at_file", "at_line") if c in dataset.targets.columns])
     assessment = assess_all_years(dataset.targets, dataset.observations, dataset.indicators,
                                   range(FIRST_REPORT_YEAR, report_year + 1))
-    return {"targets": targets, "assessment": assessment, "observations": obs, "sources": sources}
+    search_log = dataset.search_log.drop(columns=[c for c in ("at_file", "at_line") if c in dataset.search_log.columns])
+    return {"targets": targets, "assessment": assessment, "observations": obs, "sources": sources,
+            "search_log": search_log}
 
 
 def write_downloads(dataset: Dataset, report_year: int, directory: Path) -> list[Path]:

@@ -43,7 +43,7 @@ _ISO_DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)\b\s*(.*)$")
 _BASE_YEAR = re.compile(r"(?:较|比|相比|与|vs\.?|base(?: year)?[:=]?|relative to|compared with)\s*(\d{4})\s*年?",
                         re.IGNORECASE)
 _FYP_BASE = re.compile(r"十四五|14th FYP|十三五.?末")
-_PARTIAL = re.compile(r"PARTIAL YEAR|\b(?:Jan|H1)\b[^;]*?(?:only|–|-)|前三季度|1-\d{1,2}月|上半年", re.IGNORECASE)
+_PARTIAL = re.compile(r"PARTIAL YEAR|\bpartial:|\b(?:Jan|H1)\b[^;]*?(?:only|–|-)|前三季度|1-\d{1,2}月|上半年", re.IGNORECASE)
 _QUALIFIER = re.compile(r"(约|以上|超过|突破|\d余)")
 
 

@@ -11,6 +11,7 @@ import yaml
 
 from .assess import assess_targets, status_sensitivity
 from .data import Dataset
+from .downloads import DOWNLOAD_FILES
 from .method import STATUS_LABELS
 from .schema import dictionary_frame
 from .text import esc, num
@@ -46,8 +47,7 @@ def index_page(edition, dataset: Dataset, manifest: dict) -> str:
              "This report assesses, target by target, the ten key projects and ten policy mechanisms of Jinan's "
              "14th Five-Year energy-saving and emission-reduction plan. Every number traces to a source; where "
              "data is missing the report says so (insufficient data).")
-    links = " ".join(f'<a href="data/{n}" download>{n}</a>' for n in
-                     ("assessment.csv", "targets.csv", "observations.csv", "sources.csv", "jinan-eval.xlsx"))
+    links = " ".join(f'<a href="data/{n}" download>{n}</a>' for n in DOWNLOAD_FILES)
     return (f"# {title}\n\n{intro}\n\n{md_table(rows)}\n\n"
             f'<p class="downloads"><strong>{"下载数据" if zh else "Download the data"}:</strong> {links}</p>\n')
 

@@ -13,9 +13,10 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from . import charts, render, text
+from . import charts, gaps, render, text
 from .assess import assess_all_years, assess_targets
 from .data import DEFAULT_DATA_DIR, Dataset, load_dataset
+from .downloads import DOWNLOAD_FILES
 from .method import STATUS_ORDER
 from .text import esc
 
@@ -92,9 +93,8 @@ def show(blocks: list) -> None:
 
 
 def downloads_links(lang: str) -> Html:
-    names = ["assessment.csv", "targets.csv", "observations.csv", "sources.csv", "jinan-eval.xlsx"]
     title = "下载数据" if lang == "zh" else "Download the data"
-    links = " ".join(f'<a href="data/{n}" download>{n}</a>' for n in names)
+    links = " ".join(f'<a href="data/{n}" download>{n}</a>' for n in DOWNLOAD_FILES)
     return Html(f'<p class="downloads"><strong>{title}：</strong>{links}</p>' if lang == "zh" else
                 f'<p class="downloads"><strong>{title}:</strong> {links}</p>')
 
@@ -287,7 +287,17 @@ def project_gaps(ctx: Context, section_id: str) -> list:
     if rows.empty:
         return [Markdown("本部分所有量化目标均有可用数据。" if lang == "zh" else
                          "Every quantified target of this section has usable data.")]
-    lines = [f"- {esc(r['target_id'])} {text.label(r, lang)}：{esc(r['note'])}" for r in rows.to_dict("records")]
+    searched = gaps.latest_search(ctx.dataset.search_log).set_index("target_id")
+    lines = []
+    for r in rows.to_dict("records"):
+        line = f"- {esc(r['target_id'])} {text.label(r, lang)}：{esc(r['note'])}"
+        if r["target_id"] in searched.index:
+            reason = searched.loc[r["target_id"], "reason_zh" if lang == "zh" else "reason_en"]
+            link = f"data_sources.html#{search_anchor(r['target_id'])}"
+            line += (f"。检索（{esc(searched.loc[r['target_id'], 'searched_on'])}）：{esc(reason)} [检索记录]({link})"
+                     if lang == "zh" else
+                     f". Searched {esc(searched.loc[r['target_id'], 'searched_on'])}: {esc(reason)} [search log]({link})")
+        lines.append(line)
     lead = ("以下目标截至本年度缺少可用数据（数据不足）：" if lang == "zh" else
             "These targets lack usable data up to this report year (insufficient data):")
     return [Markdown(lead + "\n\n" + "\n".join(lines))]
@@ -359,6 +369,48 @@ def source_blocks(ctx: Context) -> list:
     count = (f"本版使用 {len(used)} 个来源。" if ctx.lang == "zh" else f"This edition uses {len(used)} sources.")
     return [Markdown(count), Html('<table class="jinan-table"><thead><tr>' + "".join(f"<th>{h}</th>" for h in head) +
                                   "</tr></thead><tbody>" + "".join(lines) + "</tbody></table>"), downloads_links(ctx.lang)]
+
+
+def search_anchor(target_id: str) -> str:
+    """HTML id of a target's row in the search-log table (linked from each project's gap list)."""
+    return "log-" + target_id.lower()
+
+
+def search_log_blocks(ctx: Context) -> list:
+    """The targets this edition cannot rate, each with the record of how its data was searched for."""
+    zh = ctx.lang == "zh"
+    found = gaps.data_gaps(ctx.targets, ctx.dataset.search_log)
+    if found.empty:
+        return [Markdown("本版所有量化目标和里程碑均有可用数据。" if zh else
+                         "Every quantified target and milestone has usable data in this edition.")]
+    missing = gaps.unlogged(found)
+    lead = (f"本版有 {len(found)} 个量化目标或里程碑因数据不足无法评价。下表逐项列出检索了什么、在哪里检索、何时检索，"
+            "以及为何没有找到可用数据——缺口反映的是数据公开情况，而非检索不足。" if zh else
+            f"{len(found)} quantified targets or milestones cannot be rated in this edition for lack of data. "
+            "The table lists, for each, what was searched, where and when, and why nothing usable was found: "
+            "the gap is a fact about what is published, not about effort.")
+    blocks = [Markdown(lead)]
+    if missing:
+        blocks.append(Markdown((f"**尚无检索记录**：{esc('、'.join(missing))}。" if zh else
+                                f"**Not yet searched for**: {esc(', '.join(missing))}.")))
+    head = (["目标", "状态", "检索结果", "检索日期", "检索范围与关键词", "原因", "最接近的线索"] if zh else
+            ["Target", "Status", "Outcome", "Searched on", "Where and what", "Why not enough", "Closest lead"])
+    lines = []
+    for rec in found.to_dict("records"):
+        logged = isinstance(rec["searched_on"], str)
+        outcome = text.SEARCH_OUTCOME_LABELS[rec["outcome"]][ctx.lang] if logged else "—"
+        where = (f"{esc(rec['where_searched'])}<br><small>{esc(rec['queries'])}</small>" if logged else "")
+        url = rec["closest_url"] if isinstance(rec["closest_url"], str) else ""
+        lead_link = f'<a href="{esc(url)}" rel="noopener">{esc(url)}</a>' if url else ""
+        lines.append(
+            f'<tr id="{search_anchor(rec["target_id"])}"><td>{esc(rec["target_id"])} {text.label(rec, ctx.lang)}</td>'
+            f"<td>{text.status_badge(rec['status'], ctx.lang)}</td><td>{outcome}</td>"
+            f"<td>{esc(rec['searched_on'])}</td><td>{where}</td>"
+            f"<td>{esc(rec['reason_zh' if zh else 'reason_en'])}</td><td class=\"lead\">{lead_link}</td></tr>")
+    blocks.append(Html('<table class="jinan-table search-log"><thead><tr>' +
+                       "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>" + "".join(lines) +
+                       "</tbody></table>"))
+    return blocks
 
 
 def caveat_blocks(ctx: Context) -> list:

@@ -44,6 +44,13 @@ MEASURES_NEEDING_BASE_YEAR = ("cumulative_change_pct", "cumulative_added")
 PERIODS = ("year", "partial")
 RECORD_TYPES = ("observed", "plan_target")
 REGION_KINDS = ("city", "sub_city", "province", "country", "region_group")
+SEARCH_OUTCOMES = (
+    "found_full",
+    "found_partial_only",
+    "found_no_baseline",
+    "found_baseline_only",
+    "nothing_found",
+)
 
 
 @dataclass(frozen=True)
@@ -204,7 +211,28 @@ SOURCES = Table(
     key=("source_id",),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (SECTIONS, TARGETS, INDICATORS, REGIONS, OBSERVATIONS, SOURCES)}
+SEARCH_LOG = Table(
+    "search_log",
+    "search_log.csv",
+    "How the data of each quantified target and milestone was searched for: what, where, when, and what came of it.",
+    (
+        Field("target_id", "str", "Target searched for (targets.csv): a quantified target or a milestone"),
+        Field("searched_on", "str", "Date of the search, ISO (YYYY-MM-DD)", pattern=r"^\d{4}-\d{2}-\d{2}$"),
+        Field("outcome", "str", "found_full (baseline and a later full-year figure added) / found_partial_only / "
+              "found_no_baseline / found_baseline_only / nothing_found", choices=SEARCH_OUTCOMES),
+        Field("queries", "str", "The main queries tried, separated by |"),
+        Field("where_searched", "str", "Where: search service and corpus, sites, documents"),
+        Field("reason_zh", "str", "What was found and why it is not enough, Chinese"),
+        Field("reason_en", "str", "What was found and why it is not enough, English"),
+        Field("closest_url", "str", "Address of the nearest miss; empty when none", nullable=True,
+              pattern=r"^https?://\S+$"),
+    ),
+    key=("target_id", "searched_on"),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (SECTIONS, TARGETS, INDICATORS, REGIONS, OBSERVATIONS, SOURCES, SEARCH_LOG)
+}
 
 _PANDERA_DTYPES = {"str": str, "int": "Int64", "float": float, "bool": "boolean"}
 

@@ -18,7 +18,7 @@ HEADINGS = {
         "h_overview": "总览", "h_headline": "主要目标", "h_dashboard": "全部目标状态", "h_counts": "按状态统计",
         "h_targets": "目标与进展", "h_tasks": "主要任务（未量化承诺）", "h_gaps": "数据缺口", "h_data": "数据",
         "h_mechanisms": "政策机制", "h_sources": "数据与来源", "h_coverage": "数据覆盖", "h_source_list": "来源清单",
-        "h_caveats": "注意事项", "h_downloads": "下载",
+        "h_caveats": "注意事项", "h_downloads": "下载", "h_search_log": "数据检索记录",
     },
     "en": {
         "h_overview": "Overview", "h_headline": "Headline targets", "h_dashboard": "Status of every target",
@@ -26,12 +26,22 @@ HEADINGS = {
         "h_tasks": "Main tasks (commitments without a number)", "h_gaps": "Data gaps", "h_data": "Data",
         "h_mechanisms": "Policy mechanisms", "h_sources": "Data and sources", "h_coverage": "Data coverage",
         "h_source_list": "Sources", "h_caveats": "Caveats", "h_downloads": "Downloads",
+        "h_search_log": "Search log",
     },
 }
 
 PAGE_TITLES = {
     "zh": {"overview": "总览", "mechanisms": "政策机制", "data_sources": "数据与来源"},
     "en": {"overview": "Overview", "mechanisms": "Policy mechanisms", "data_sources": "Data and sources"},
+}
+
+
+SEARCH_OUTCOME_LABELS = {
+    "found_full": {"zh": "已找到基期与年度数据", "en": "Baseline and full-year figures found"},
+    "found_partial_only": {"zh": "仅有部分年度数据", "en": "Only part-year figures"},
+    "found_no_baseline": {"zh": "缺2020年基期数", "en": "No 2020 baseline"},
+    "found_baseline_only": {"zh": "仅有基期数", "en": "Baseline only"},
+    "nothing_found": {"zh": "未找到公开数据", "en": "Nothing published found"},
 }
 
 

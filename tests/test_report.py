@@ -1,0 +1,45 @@
+"""Page content from report.py that is not a chart: the search log and the gap lists that link to it."""
+
+from __future__ import annotations
+
+from jinan_eval import report
+from test_data import LOG, replace_in
+
+
+def page_text(blocks: list) -> str:
+    return "\n".join(getattr(b, "text", None) or getattr(b, "html", "") for b in blocks)
+
+
+def test_search_log_lists_each_gap_with_its_search(data_dir):
+    ctx = report.context(2021, "en", data_dir)  # KP1-1 has no figure before 2023
+    text = page_text(report.search_log_blocks(ctx))
+    assert '<tr id="log-kp1-1">' in text
+    assert "Only a 2023 cumulative count" in text and "Only part-year figures" in text
+    assert 'href="https://example.org/c"' in text
+    assert "Not yet searched for" not in text
+
+
+def test_search_log_names_gaps_nobody_searched_for(data_dir):
+    replace_in(data_dir / LOG, "KP1-1,2026-11-25", "MAIN-1,2026-11-25")
+    ctx = report.context(2021, "zh", data_dir)
+    text = page_text(report.search_log_blocks(ctx))
+    assert "尚无检索记录" in text and "KP1-1" in text
+
+
+def test_search_log_text_is_escaped(data_dir):
+    replace_in(data_dir / LOG, "Only a 2023 cumulative count", '"<b>bold</b>"')
+    ctx = report.context(2021, "en", data_dir)
+    text = page_text(report.search_log_blocks(ctx))
+    assert "<b>bold</b>" not in text and "&lt;b&gt;bold&lt;/b&gt;" in text
+
+
+def test_project_gap_list_links_to_the_search_log(data_dir):
+    ctx = report.context(2021, "zh", data_dir)
+    text = page_text(report.project_gaps(ctx, "KP1"))
+    assert "仅有2023年累计数" in text and "(data_sources.html#log-kp1-1)" in text
+
+
+def test_no_gap_no_log_table(data_dir):
+    ctx = report.context(2025, "en", data_dir)
+    text = page_text(report.search_log_blocks(ctx))
+    assert "Every quantified target and milestone has usable data" in text and "<table" not in text
