@@ -84,6 +84,8 @@ def test_override_sets_preferred_and_needs_a_reason(tmp_path):
     ingest(raw, data)
     obs = pd.read_csv(data / "observations" / "air.csv")
     assert list(obs["preferred"].fillna(False)) == [False, True]
+    assert obs["note"].iloc[1].endswith("preferred where sources disagree: final figure")
+    assert "preferred" not in obs["note"].iloc[0]
     overrides.write_text("file,line,column,value,reason\nair.csv,3,preferred,true,\n", encoding="utf-8")
     with pytest.raises(DataValidationError) as info:
         ingest(raw, data)

@@ -43,3 +43,18 @@ def test_no_gap_no_log_table(data_dir):
     ctx = report.context(2025, "en", data_dir)
     text = page_text(report.search_log_blocks(ctx))
     assert "Every quantified target and milestone has usable data" in text and "<table" not in text
+
+
+def test_disagreeing_sources_are_both_shown_and_the_used_one_is_marked(data_dir):
+    obs = data_dir / "observations" / "energy.csv"
+    lines = obs.read_text(encoding="utf-8").splitlines()
+    used = "preferred where sources disagree: final bulletin"
+    lines[1] = lines[1].replace(",,,observed,S0000000a,", f",,true,observed,S0000000a,{used}")
+    lines.append(lines[1].replace("-3.5", "-3.2").replace(",true,", ",,").replace(used, "preliminary"))
+    obs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ctx = report.context(2025, "en", data_dir)
+    rows = ctx.observations[ctx.observations["indicator_key"] == "energy_intensity"]
+    html = report.observation_table(rows, ctx).html
+    assert html.count("(used)") == 1 and html.count("(not used)") == 1
+    assert "final bulletin" in html
+    assert "(used)" not in report.observation_table(rows[rows["region"] == "china"], ctx).html

@@ -37,6 +37,7 @@ COLLECTED_COLUMNS = ("indicator_key", "indicator_zh", "region", "year", "value",
                      "source_title", "source_publisher", "source_date", "source_url", "locator", "note")
 MAPPING_FILE = "mappings/collected_indicators.csv"
 OVERRIDES_FILE = "mappings/row_overrides.csv"
+REASON_PREFIX = "reason:"  # read_overrides keeps each override's reason under this prefix
 OVERRIDABLE = ("base_year", "period", "qualifier", "preferred", "year")
 
 _ISO_DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)\b\s*(.*)$")
@@ -102,7 +103,9 @@ def read_overrides(path: Path, report: Report) -> dict[tuple[str, int], dict[str
                 continue
             if not row.get("reason"):
                 report.error(path.name, line, "reason", "override.reason", "every override needs a reason")
-            overrides.setdefault((row["file"], int(row["line"])), {})[row["column"]] = row["value"]
+            fix = overrides.setdefault((row["file"], int(row["line"])), {})
+            fix[row["column"]] = row["value"]
+            fix[REASON_PREFIX + row["column"]] = row.get("reason") or ""
     return overrides
 
 
@@ -184,6 +187,9 @@ def ingest_row(name: str, line: int, row: dict[str, str], mapping: dict, regions
     note = f"原指标: {row['indicator_zh']}" + (f"; {row['note']}" if row["note"] else "")
     if m.factor != 1:
         note += f"; converted from {row['value']} {row['unit']} (×{m.factor:g})"
+    preferred = fix.get("preferred", "").lower() == "true"
+    if preferred:
+        note += f"; preferred where sources disagree: {fix.get(REASON_PREFIX + 'preferred', '')}"
     observation = {
         "indicator_key": m.indicator_key,
         "region": region,
@@ -194,7 +200,7 @@ def ingest_row(name: str, line: int, row: dict[str, str], mapping: dict, regions
         "base_year": base_year,
         "period": fix.get("period", infer_period(row)),
         "qualifier": fix.get("qualifier", infer_qualifier(row)) or None,
-        "preferred": fix.get("preferred", "").lower() == "true" or None,
+        "preferred": preferred or None,
         "record_type": "plan_target" if is_plan_target(row) else "observed",
         "source_id": sid,
         "note": note,

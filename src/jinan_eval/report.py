@@ -104,18 +104,38 @@ def status_counts(assessment: pd.DataFrame) -> dict[str, int]:
     return {s: int(counts.get(s, 0)) for s in STATUS_ORDER}
 
 
+CONFLICT_KEY = ["indicator_key", "region", "year", "measure", "period", "record_type"]
+USE_MARKS = {"used": {"zh": "（采用）", "en": " (used)"}, "not_used": {"zh": "（未采用）", "en": " (not used)"}}
+
+
+def use_marks(rows: pd.DataFrame) -> pd.Series:
+    """'used' / 'not_used' for rows whose figure disagrees with another source's, '' for the rest."""
+    preferred = rows["preferred"].fillna(False).astype(bool) if "preferred" in rows else pd.Series(False, rows.index)
+    disputed = rows.groupby(CONFLICT_KEY, dropna=False)["value"].transform("nunique") > 1
+    marks = pd.Series("", index=rows.index)
+    marks[disputed & preferred] = "used"
+    marks[disputed & ~preferred] = "not_used"
+    return marks
+
+
 def observation_table(rows: pd.DataFrame, ctx: Context) -> Html:
-    """The data behind a chart: one line per observation, with its source linked."""
+    """The data behind a chart: one line per observation, with its source linked; where sources disagree,
+    the row the report uses is marked, with the reason."""
     names = dict(zip(ctx.dataset.regions["region"],
                      ctx.dataset.regions["name_zh" if ctx.lang == "zh" else "name_en"]))
+    rows = rows.assign(use_mark=use_marks(rows))
     lines = []
     for rec in rows.sort_values(["region", "year"]).itertuples():
+        mark = f"<small>{USE_MARKS[rec.use_mark][ctx.lang]}</small>" if rec.use_mark else ""
+        why = ""
+        if rec.use_mark == "used" and "preferred where sources disagree:" in str(rec.note):
+            why = "<br><small>" + esc(str(rec.note).split("preferred where sources disagree:", 1)[1].strip()) + "</small>"
         url = rec.source_url if isinstance(rec.source_url, str) else ""
         title = esc(rec.source_title)
         source = f'<a href="{esc(url)}" rel="noopener">{title}</a>' if url else title
         lines.append(
             f"<tr><td>{esc(names.get(rec.region, rec.region))}</td><td>{rec.year}</td>"
-            f"<td>{esc(rec.measure)}</td><td>{text.num(rec.value, 3)}</td><td>{esc(rec.unit)}</td>"
+            f"<td>{esc(rec.measure)}</td><td>{text.num(rec.value, 3)}{mark}{why}</td><td>{esc(rec.unit)}</td>"
             f"<td>{esc(rec.period)}</td><td>{source}<br><small>{esc(rec.source_locator)}</small></td></tr>")
     head = (["地区", "年份", "口径", "数值", "单位", "期间", "来源"] if ctx.lang == "zh" else
             ["Region", "Year", "Measure", "Value", "Unit", "Period", "Source"])
