@@ -396,6 +396,23 @@ def search_anchor(target_id: str) -> str:
     return "log-" + target_id.lower()
 
 
+def search_log_row(rec: dict, lang: str) -> str:
+    """One gap: target and status, outcome, the reason, and (folded) where, when and what was searched."""
+    zh = lang == "zh"
+    target = (f'<td>{esc(rec["target_id"])} {text.label(rec, lang)}<br>{text.status_badge(rec["status"], lang)}</td>')
+    if not isinstance(rec["searched_on"], str):
+        return f'<tr id="{search_anchor(rec["target_id"])}">{target}<td>—</td><td></td></tr>'
+    url = rec["closest_url"] if isinstance(rec["closest_url"], str) else ""
+    lead = (f'<br>{"最接近的线索" if zh else "Closest lead"}：<a href="{esc(url)}" rel="noopener">{esc(url)}</a>'
+            if url else "")
+    details = (f'<details><summary>{"检索记录" if zh else "The search"}（{esc(rec["searched_on"])}）</summary>'
+               f'{"检索范围" if zh else "Where"}：{esc(rec["where_searched"])}<br>'
+               f'{"关键词" if zh else "Queries"}：<small>{esc(rec["queries"])}</small>{lead}</details>')
+    return (f'<tr id="{search_anchor(rec["target_id"])}">{target}'
+            f'<td>{text.SEARCH_OUTCOME_LABELS[rec["outcome"]][lang]}</td>'
+            f'<td>{esc(rec["reason_zh" if zh else "reason_en"])}{details}</td></tr>')
+
+
 def search_log_blocks(ctx: Context) -> list:
     """The targets this edition cannot rate, each with the record of how its data was searched for."""
     zh = ctx.lang == "zh"
@@ -405,28 +422,20 @@ def search_log_blocks(ctx: Context) -> list:
                          "Every quantified target and milestone has usable data in this edition.")]
     missing = gaps.unlogged(found)
     lead = (f"本版有 {len(found)} 个量化目标或里程碑因数据不足无法评价。下表逐项列出检索了什么、在哪里检索、何时检索，"
-            "以及为何没有找到可用数据——缺口反映的是数据公开情况，而非检索不足。" if zh else
+            "以及为何没有找到可用数据——缺口反映的是数据公开情况，而非检索不足。展开“检索记录”可查看检索范围和关键词。" if zh else
             f"{len(found)} quantified targets or milestones cannot be rated in this edition for lack of data. "
             "The table lists, for each, what was searched, where and when, and why nothing usable was found: "
-            "the gap is a fact about what is published, not about effort.")
+            "the gap is a fact about what is published, not about effort. Open “The search” for where and what.")
     blocks = [Markdown(lead)]
     if missing:
         blocks.append(Markdown((f"**尚无检索记录**：{esc('、'.join(missing))}。" if zh else
                                 f"**Not yet searched for**: {esc(', '.join(missing))}.")))
-    head = (["目标", "状态", "检索结果", "检索日期", "检索范围与关键词", "原因", "最接近的线索"] if zh else
-            ["Target", "Status", "Outcome", "Searched on", "Where and what", "Why not enough", "Closest lead"])
-    lines = []
-    for rec in found.to_dict("records"):
-        logged = isinstance(rec["searched_on"], str)
-        outcome = text.SEARCH_OUTCOME_LABELS[rec["outcome"]][ctx.lang] if logged else "—"
-        where = (f"{esc(rec['where_searched'])}<br><small>{esc(rec['queries'])}</small>" if logged else "")
-        url = rec["closest_url"] if isinstance(rec["closest_url"], str) else ""
-        lead_link = f'<a href="{esc(url)}" rel="noopener">{esc(url)}</a>' if url else ""
-        lines.append(
-            f'<tr id="{search_anchor(rec["target_id"])}"><td>{esc(rec["target_id"])} {text.label(rec, ctx.lang)}</td>'
-            f"<td>{text.status_badge(rec['status'], ctx.lang)}</td><td>{outcome}</td>"
-            f"<td>{esc(rec['searched_on'])}</td><td>{where}</td>"
-            f"<td>{esc(rec['reason_zh' if zh else 'reason_en'])}</td><td class=\"lead\">{lead_link}</td></tr>")
+    outcomes = found["outcome"].dropna().value_counts()
+    blocks.append(Markdown(("按检索结果：" if zh else "By outcome: ") + ("，" if zh else ", ").join(
+        f"{text.SEARCH_OUTCOME_LABELS[o][ctx.lang]} {int(outcomes[o])}" for o in text.SEARCH_OUTCOME_LABELS
+        if o in outcomes) + ("。" if zh else ".")))
+    head = ["目标", "检索结果", "原因与检索记录"] if zh else ["Target", "Outcome", "Why, and the search"]
+    lines = [search_log_row(rec, ctx.lang) for rec in found.to_dict("records")]
     blocks.append(Html('<table class="jinan-table search-log"><thead><tr>' +
                        "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>" + "".join(lines) +
                        "</tbody></table>"))
