@@ -30,7 +30,7 @@ import pandas as pd
 
 from .problems import DataValidationError, Report
 from .read import decode_bytes
-from .schema import MEASURES_NEEDING_BASE_YEAR, OBSERVATIONS, SOURCES
+from .schema import MEASURES_NEEDING_BASE_YEAR, OBSERVATIONS, PREFERRED_NOTE, SOURCES
 from .store import write_frames_atomic
 
 COLLECTED_COLUMNS = ("indicator_key", "indicator_zh", "region", "year", "value", "unit", "measure",
@@ -189,7 +189,7 @@ def ingest_row(name: str, line: int, row: dict[str, str], mapping: dict, regions
         note += f"; converted from {row['value']} {row['unit']} (×{m.factor:g})"
     preferred = fix.get("preferred", "").lower() == "true"
     if preferred:
-        note += f"; preferred where sources disagree: {fix.get(REASON_PREFIX + 'preferred', '')}"
+        note += f"; {PREFERRED_NOTE} {fix.get(REASON_PREFIX + 'preferred', '')}"
     observation = {
         "indicator_key": m.indicator_key,
         "region": region,

@@ -18,6 +18,7 @@ from .assess import assess_all_years, assess_targets
 from .data import DEFAULT_DATA_DIR, Dataset, load_dataset
 from .downloads import DOWNLOAD_FILES
 from .method import STATUS_ORDER
+from .schema import OBSERVATIONS, PREFERRED_NOTE
 from .text import esc
 
 QUANTIFIED = ("reduction_vs_base", "increase_vs_base", "at_least", "at_most", "cumulative_addition", "count")
@@ -104,14 +105,13 @@ def status_counts(assessment: pd.DataFrame) -> dict[str, int]:
     return {s: int(counts.get(s, 0)) for s in STATUS_ORDER}
 
 
-CONFLICT_KEY = ["indicator_key", "region", "year", "measure", "period", "record_type"]
 USE_MARKS = {"used": {"zh": "（采用）", "en": " (used)"}, "not_used": {"zh": "（未采用）", "en": " (not used)"}}
 
 
 def use_marks(rows: pd.DataFrame) -> pd.Series:
     """'used' / 'not_used' for rows whose figure disagrees with another source's, '' for the rest."""
     preferred = rows["preferred"].fillna(False).astype(bool) if "preferred" in rows else pd.Series(False, rows.index)
-    disputed = rows.groupby(CONFLICT_KEY, dropna=False)["value"].transform("nunique") > 1
+    disputed = rows.groupby(list(OBSERVATIONS.key), dropna=False)["value"].transform("nunique") > 1
     marks = pd.Series("", index=rows.index)
     marks[disputed & preferred] = "used"
     marks[disputed & ~preferred] = "not_used"
@@ -128,8 +128,8 @@ def observation_table(rows: pd.DataFrame, ctx: Context) -> Html:
     for rec in rows.sort_values(["region", "year"]).itertuples():
         mark = f"<small>{USE_MARKS[rec.use_mark][ctx.lang]}</small>" if rec.use_mark else ""
         why = ""
-        if rec.use_mark == "used" and "preferred where sources disagree:" in str(rec.note):
-            why = "<br><small>" + esc(str(rec.note).split("preferred where sources disagree:", 1)[1].strip()) + "</small>"
+        if rec.use_mark == "used" and PREFERRED_NOTE in str(rec.note):
+            why = "<br><small>" + esc(str(rec.note).split(PREFERRED_NOTE, 1)[1].strip()) + "</small>"
         url = rec.source_url if isinstance(rec.source_url, str) else ""
         title = esc(rec.source_title)
         source = f'<a href="{esc(url)}" rel="noopener">{title}</a>' if url else title

@@ -42,6 +42,7 @@ OBSERVATION_MEASURES = (
 )
 MEASURES_NEEDING_BASE_YEAR = ("cumulative_change_pct", "cumulative_added")
 PERIODS = ("year", "partial")
+PREFERRED_NOTE = "preferred where sources disagree:"  # ingest writes the override's reason after it in `note`
 RECORD_TYPES = ("observed", "plan_target")
 REGION_KINDS = ("city", "sub_city", "province", "country", "region_group")
 SEARCH_OUTCOMES = (
