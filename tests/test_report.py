@@ -19,6 +19,22 @@ def test_search_log_lists_each_gap_with_its_search(data_dir):
     assert "Not yet searched for" not in text
 
 
+def test_search_log_shows_every_round_newest_reason_first(data_dir):
+    log = data_dir / LOG
+    log.write_text(log.read_text(encoding="utf-8") +
+                   "KP1-1,2026-11-28,nothing_found,Jinan green factories 2024,English pages,第三轮无新数,"
+                   "Round three found nothing new,\n", encoding="utf-8")
+    ctx = report.context(2021, "en", data_dir)
+    row = page_text(report.search_log_blocks(ctx)).split('<tr id="log-kp1-1">')[1].split("</tr>")[0]
+    cell, details = row.split("<details>")
+    assert "Round three found nothing new" in cell and "Nothing published found" in cell
+    assert "Only a 2023 cumulative count" not in cell
+    assert "The search (2 rounds)" in details
+    assert details.index("2026-11-25") < details.index("2026-11-28")
+    assert "Finding then：Only a 2023 cumulative count" in details
+    assert "Jinan green factories 2024" in details and 'href="https://example.org/c"' in details
+
+
 def test_search_log_names_gaps_nobody_searched_for(data_dir):
     replace_in(data_dir / LOG, "KP1-1,2026-11-25", "MAIN-1,2026-11-25")
     ctx = report.context(2021, "zh", data_dir)

@@ -19,6 +19,12 @@ def latest_search(search_log: pd.DataFrame) -> pd.DataFrame:
     return ordered.drop_duplicates("target_id", keep="last").reset_index(drop=True)
 
 
+def search_rounds(search_log: pd.DataFrame, target_id: str) -> pd.DataFrame:
+    """Every search-log entry of one target, oldest first (each search round keeps its own record)."""
+    rounds = search_log.loc[search_log["target_id"] == target_id]
+    return rounds.sort_values("searched_on", kind="stable").reset_index(drop=True)
+
+
 def data_gaps(targets: pd.DataFrame, search_log: pd.DataFrame) -> pd.DataFrame:
     """Targets of an assessed edition that have no rating, with their latest search (empty columns if none).
 

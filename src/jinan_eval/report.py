@@ -396,21 +396,37 @@ def search_anchor(target_id: str) -> str:
     return "log-" + target_id.lower()
 
 
-def search_log_row(rec: dict, lang: str) -> str:
-    """One gap: target and status, outcome, the reason, and (folded) where, when and what was searched."""
+def search_round_details(rounds: pd.DataFrame, lang: str) -> str:
+    """Folded record of every search of one target, oldest first: when, outcome, where, queries, closest lead.
+
+    The newest round's reason is shown in the table cell; earlier rounds keep their own reason here.
+    """
+    zh = lang == "zh"
+    items = []
+    last = len(rounds) - 1
+    for i, rnd in enumerate(rounds.to_dict("records")):
+        url = rnd["closest_url"] if isinstance(rnd["closest_url"], str) else ""
+        lead = (f'<br>{"最接近的线索" if zh else "Closest lead"}：<a href="{esc(url)}" rel="noopener">{esc(url)}</a>'
+                if url else "")
+        reason = (f'<br>{"当时结论" if zh else "Finding then"}：{esc(rnd["reason_zh" if zh else "reason_en"])}'
+                  if i < last else "")
+        items.append(f'<li><b>{esc(rnd["searched_on"])}</b>（{text.SEARCH_OUTCOME_LABELS[rnd["outcome"]][lang]}）<br>'
+                     f'{"检索范围" if zh else "Where"}：{esc(rnd["where_searched"])}<br>'
+                     f'{"关键词" if zh else "Queries"}：<small>{esc(rnd["queries"])}</small>{lead}{reason}</li>')
+    rounds_word = (f"检索记录（{len(rounds)} 轮）" if zh else
+                   f"The search ({len(rounds)} round{'s' if len(rounds) > 1 else ''})")
+    return f'<details><summary>{rounds_word}</summary><ol class="search-rounds">{"".join(items)}</ol></details>'
+
+
+def search_log_row(rec: dict, rounds: pd.DataFrame, lang: str) -> str:
+    """One gap: target and status, latest outcome, its reason, and (folded) every search round."""
     zh = lang == "zh"
     target = (f'<td>{esc(rec["target_id"])} {text.label(rec, lang)}<br>{text.status_badge(rec["status"], lang)}</td>')
     if not isinstance(rec["searched_on"], str):
         return f'<tr id="{search_anchor(rec["target_id"])}">{target}<td>—</td><td></td></tr>'
-    url = rec["closest_url"] if isinstance(rec["closest_url"], str) else ""
-    lead = (f'<br>{"最接近的线索" if zh else "Closest lead"}：<a href="{esc(url)}" rel="noopener">{esc(url)}</a>'
-            if url else "")
-    details = (f'<details><summary>{"检索记录" if zh else "The search"}（{esc(rec["searched_on"])}）</summary>'
-               f'{"检索范围" if zh else "Where"}：{esc(rec["where_searched"])}<br>'
-               f'{"关键词" if zh else "Queries"}：<small>{esc(rec["queries"])}</small>{lead}</details>')
     return (f'<tr id="{search_anchor(rec["target_id"])}">{target}'
             f'<td>{text.SEARCH_OUTCOME_LABELS[rec["outcome"]][lang]}</td>'
-            f'<td>{esc(rec["reason_zh" if zh else "reason_en"])}{details}</td></tr>')
+            f'<td>{esc(rec["reason_zh" if zh else "reason_en"])}{search_round_details(rounds, lang)}</td></tr>')
 
 
 def search_log_blocks(ctx: Context) -> list:
@@ -422,10 +438,10 @@ def search_log_blocks(ctx: Context) -> list:
                          "Every quantified target and milestone has usable data in this edition.")]
     missing = gaps.unlogged(found)
     lead = (f"本版有 {len(found)} 个量化目标或里程碑因数据不足无法评价。下表逐项列出检索了什么、在哪里检索、何时检索，"
-            "以及为何没有找到可用数据——缺口反映的是数据公开情况，而非检索不足。展开“检索记录”可查看检索范围和关键词。" if zh else
+            "以及为何没有找到可用数据——缺口反映的是数据公开情况，而非检索不足。展开“检索记录”可查看每一轮检索的范围和关键词。" if zh else
             f"{len(found)} quantified targets or milestones cannot be rated in this edition for lack of data. "
             "The table lists, for each, what was searched, where and when, and why nothing usable was found: "
-            "the gap is a fact about what is published, not about effort. Open “The search” for where and what.")
+            "the gap is a fact about what is published, not about effort. Open “The search” for where and what, round by round.")
     blocks = [Markdown(lead)]
     if missing:
         blocks.append(Markdown((f"**尚无检索记录**：{esc('、'.join(missing))}。" if zh else
@@ -435,7 +451,9 @@ def search_log_blocks(ctx: Context) -> list:
         f"{text.SEARCH_OUTCOME_LABELS[o][ctx.lang]} {int(outcomes[o])}" for o in text.SEARCH_OUTCOME_LABELS
         if o in outcomes) + ("。" if zh else ".")))
     head = ["目标", "检索结果", "原因与检索记录"] if zh else ["Target", "Outcome", "Why, and the search"]
-    lines = [search_log_row(rec, ctx.lang) for rec in found.to_dict("records")]
+    log = ctx.dataset.search_log
+    lines = [search_log_row(rec, gaps.search_rounds(log, rec["target_id"]), ctx.lang)
+             for rec in found.to_dict("records")]
     blocks.append(Html('<table class="jinan-table search-log"><thead><tr>' +
                        "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>" + "".join(lines) +
                        "</tbody></table>"))
