@@ -9,7 +9,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_DATA = ROOT / "data"
+SHIPPED_PLAN = "plans/jinan-14fyp-esr"
 
+PLAN_ID = "test-plan"
+PLAN_DIR = f"plans/{PLAN_ID}"
 PLAN_YAML = """\
 id: test-plan
 title_zh: 测试方案
@@ -19,15 +22,22 @@ issued: 2023-02-18
 url: https://example.org/plan
 base_year: 2020
 target_year: 2025
+region: jinan
+benchmarks: [china]
+report_title_zh: 测试评估报告
+report_title_en: Test evaluation report
+caveats:
+  - zh: 测试注意事项。
+    en: A test caveat.
 """
 
 TABLES = {
-    "plan/sections.csv": """\
+    f"{PLAN_DIR}/sections.csv": """\
 section_id,kind,number_zh,title_zh,title_en,lead_departments_zh,lead_departments_en
 MAIN,main_targets,二,主要目标,Main targets,,
 KP1,key_project,三（一）,重点行业绿色升级工程,Green upgrading of key industries,市工业和信息化局,Municipal Bureau of Industry and Information Technology
 """,
-    "plan/targets.csv": """\
+    f"{PLAN_DIR}/targets.csv": """\
 target_id,section_id,indicator_key,kind,base_year,target_value,unit,target_year,qualifier,label_zh,label_en,plan_text_zh
 MAIN-1,MAIN,energy_intensity,reduction_vs_base,2020,14.8,%,2025,,单位GDP能耗下降14.8%,Energy intensity down 14.8%,全市单位地区生产总值能耗较2020年下降14.8%
 KP1-1,KP1,green_factories,count,2020,40,家,2025,,创建绿色工厂40家,40 green factories,创建省级及以上绿色工厂40家
@@ -55,7 +65,7 @@ source_id,title,publisher,date,date_note,url,locator
 S0000000a,济南市统计公报,济南市统计局,2023-03-01,,https://example.org/a,第1段
 S0000000b,全国统计公报,国家统计局,2022-02-28,,https://example.org/b,第2段
 """,
-    "search_log.csv": """\
+    f"{PLAN_DIR}/search_log.csv": """\
 target_id,searched_on,outcome,queries,where_searched,reason_zh,reason_en,closest_url
 KP1-1,2026-11-25,found_partial_only,济南 绿色工厂 2021 | 济南 绿色工厂 2022,检索服务 pages 语料,仅有2023年累计数,Only a 2023 cumulative count,https://example.org/c
 """,
@@ -67,7 +77,7 @@ def write_data_dir(root: Path) -> Path:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    (root / "plan" / "plan.yaml").write_text(PLAN_YAML, encoding="utf-8")
+    (root / PLAN_DIR / "plan.yaml").write_text(PLAN_YAML, encoding="utf-8")
     return root
 
 

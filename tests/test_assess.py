@@ -12,15 +12,35 @@ import math
 import pandas as pd
 import pytest
 
-from jinan_eval.assess import (
+from dataclasses import replace
+
+from jinan_eval.assess.formulas import chain_yoy
+from jinan_eval.assess.method import MethodParams, parse_qualifier
+from jinan_eval.assess.targets import (
     OUTPUT_COLUMNS,
     assess_all_years,
     assess_targets,
-    chain_yoy,
     status_sensitivity,
     statuses_by_threshold_shift,
 )
-from jinan_eval.method import STATUS_LABELS, STATUS_ORDER, MethodParams, parse_qualifier
+from jinan_eval.report.messages import Messages
+from jinan_eval.vocabulary import REASONS, STATUS_ORDER, parse_reasons
+
+#: The method's parameters for these tests: the region and base year come from a plan; thresholds are the defaults.
+PARAMS = MethodParams(region="jinan", default_base_year=2020)
+
+
+def params(**changes) -> MethodParams:
+    return replace(PARAMS, **changes)
+
+
+def reasons(row) -> dict[str, str]:
+    """The row's reason codes and their arguments."""
+    return dict(parse_reasons(row["reason"]))
+
+
+def flags(row) -> set[str]:
+    return set(filter(None, row["flags"].split(";")))
 
 # ---------------------------------------------------------------------------
 # factories
@@ -91,7 +111,7 @@ def make_obs(rows: list[dict]) -> pd.DataFrame:
     return frame.astype({"year": "int64", "value": "float64", "base_year": "Int64", "preferred": "bool"})
 
 
-def assess_one(target: dict, rows: list[dict], report_year: int = 2025, params: MethodParams = MethodParams()):
+def assess_one(target: dict, rows: list[dict], report_year: int = 2025, params: MethodParams = PARAMS):
     result = assess_targets(make_targets(target), make_obs(rows), INDICATORS, report_year, params)
     assert len(result) == 1
     return result.iloc[0]
@@ -128,7 +148,8 @@ def test_reduction_from_levels_hand_checked():
     assert row["required_annual_rate"] == approx(-2.70320)
     # R = 0.675676 / 0.619108 = 1.0914 ≥ 0.95
     assert row["status"] == "on_track"
-    assert "levels 2020→2023" in row["note"]
+    assert row["route"] == "levels" and row["base_year"] == 2020 and row["latest_year"] == 2023
+    assert reasons(row) == {"pace": ""} and row["pace_ratio"] == approx(1.0914, rel=1e-3)
 
 
 @pytest.mark.parametrize(
@@ -147,7 +168,7 @@ def test_reduction_rated_statuses(latest, status):
 def test_moving_away_is_off_track_and_says_so():
     row = assess_one({}, levels((2020, 1.0), (2023, 1.02)))
     assert row["progress"] == approx(-0.02 / 0.148)
-    assert "moving away" in row["note"]
+    assert reasons(row) == {"moving_away": ""}
 
 
 def test_reduction_met_early_is_achieved_with_headroom():
@@ -189,7 +210,7 @@ def test_approximate_target_within_tolerance_counts_as_achieved_at_target_year()
     # 约17%: 2025 level 0.835 → −16.5 %, progress 16.5/17 = 0.9706 ≥ 1 − 0.05
     row = assess_one({"target_value": 17.0, "qualifier": "约"}, levels((2020, 1.0), (2025, 0.835)))
     assert row["status"] == "achieved"
-    assert "tolerance" in row["note"]
+    assert reasons(row) == {"within_tolerance": ""} and "approximate" in flags(row)
 
 
 def test_without_approximate_wording_the_same_figure_is_missed():
@@ -204,8 +225,8 @@ def test_approximate_target_outside_tolerance_is_missed():
 
 
 def test_tolerance_is_a_parameter():
-    params = MethodParams(approx_tolerance=0.10)
-    row = assess_one({"target_value": 17.0, "qualifier": "约"}, levels((2020, 1.0), (2025, 0.84)), params=params)
+    row = assess_one({"target_value": 17.0, "qualifier": "约"}, levels((2020, 1.0), (2025, 0.84)),
+                     params=params(approx_tolerance=0.10))
     assert row["status"] == "achieved"
 
 
@@ -218,7 +239,7 @@ def test_tolerance_does_not_apply_before_target_year():
 def test_aspirational_target_rated_against_stated_number_and_labelled():
     row = assess_one({"qualifier": "力争"}, levels((2020, 1.0), (2023, 0.93)))
     assert row["status"] == "behind"  # same as without 力争
-    assert "aspirational" in row["note"]
+    assert "aspirational" in flags(row)
 
 
 def test_parse_qualifier_combinations_and_unknown_words():
@@ -273,7 +294,7 @@ def test_at_least_met_without_base_level_is_achieved():
 def test_at_least_not_met_without_base_level_is_insufficient():
     row = assess_one(STRAW, straw((2023, 95.0)))
     assert row["status"] == "insufficient_data"
-    assert "no 2020 level" in row["note"]
+    assert reasons(row) == {"no_base_level": ""}
 
 
 def test_at_least_met_at_base_but_not_at_latest_is_off_track():
@@ -332,7 +353,7 @@ def test_additions_from_annual_sum_hand_checked():
     row = assess_one(NOX, [annual(2021, 2000.0), annual(2022, 2000.0), annual(2023, 2000.0)])
     assert row["achieved_change"] == approx(6000.0)
     assert row["status"] == "on_track"  # progress 0.63198, R = 1.0533
-    assert "sum of annual additions 2021–2023 (3 years)" in row["note"]
+    assert row["route"] == "annual_sum" and (row["first_year"], row["latest_year"]) == (2021, 2023)
 
 
 def test_additions_far_below_path_are_off_track():
@@ -342,13 +363,13 @@ def test_additions_far_below_path_are_off_track():
 def test_gap_in_annual_additions_is_insufficient():
     row = assess_one(NOX, [annual(2021, 2000.0), annual(2023, 2000.0)])
     assert row["status"] == "insufficient_data"
-    assert "2022" in row["note"]
+    assert reasons(row)["annual_gap"] == "2022"
 
 
 def test_cumulative_additions_against_another_base_year_not_used():
     row = assess_one(NOX, [cumulative(2023, 20000.0, base_year=2015)])
     assert row["status"] == "insufficient_data"
-    assert "2015" in row["note"]
+    assert reasons(row)["additions_other_base"] == "2015"
 
 
 def test_additions_route_reaching_the_later_year_wins():
@@ -372,7 +393,7 @@ def test_count_with_strict_wording_needs_more_than_the_number():
 def test_additions_in_another_unit_are_insufficient_with_reason():
     row = assess_one(NOX, [cumulative(2023, 0.6, unit="万吨")])
     assert row["status"] == "insufficient_data"
-    assert "万吨" in row["note"] and "吨" in row["note"]
+    assert reasons(row)["unit_mismatch"] == "万吨"
 
 
 # ---------------------------------------------------------------------------
@@ -395,14 +416,14 @@ def test_chained_yoy_hand_checked():
     assert row["achieved_change"] == approx(-11.536)
     assert row["progress"] == approx(11.536 / 14.8)  # 0.779459
     assert row["status"] == "on_track"  # R = 0.779459 / 0.619108 = 1.259
-    assert "chained yoy 2021–2023 (3 years)" in row["note"]
+    assert (row["first_year"], row["latest_year"]) == (2021, 2023)
     assert math.isnan(row["latest_value"])  # no level published
 
 
 def test_gap_in_yoy_chain_is_insufficient_never_filled():
     row = assess_one({}, [yoy(2021, -3.0), yoy(2023, -5.0)])
     assert row["status"] == "insufficient_data"
-    assert "gap in 2022" in row["note"]
+    assert reasons(row)["yoy_gap"] == "2022"
     assert math.isnan(row["achieved_change"])
 
 
@@ -410,7 +431,7 @@ def test_absolute_yoy_changes_are_never_chained():
     rows = [obs(year=y, value=-0.1, unit="pp", measure="yoy_change_abs") for y in (2021, 2022, 2023)]
     row = assess_one({}, rows)
     assert row["status"] == "insufficient_data"
-    assert "yoy_change_abs" in row["note"]
+    assert reasons(row)["unusable_measures"] == "yoy_change_abs"
 
 
 def test_cumulative_change_hand_checked():
@@ -423,14 +444,14 @@ def test_cumulative_change_hand_checked():
 
 def test_thresholds_are_parameters():
     # the same figure (R = 0.9978) is behind when on track demands R ≥ 1
-    row = assess_one({}, [cum_change(2024, -12.0)], params=MethodParams(on_track=1.0))
+    row = assess_one({}, [cum_change(2024, -12.0)], params=params(on_track=1.0))
     assert row["status"] == "behind"
 
 
 def test_cumulative_change_against_another_base_year_not_used():
     row = assess_one({}, [cum_change(2024, -20.0, base_year=2015)])
     assert row["status"] == "insufficient_data"
-    assert "2015" in row["note"]
+    assert reasons(row)["change_other_base"] == "2015"
 
 
 def test_levels_preferred_over_cumulative_change_for_the_same_year():
@@ -447,9 +468,9 @@ def test_cumulative_change_preferred_over_chained_yoy_for_the_same_year():
 
 
 def test_route_order_is_a_parameter():
-    params = MethodParams(route_order=("chained_yoy", "levels", "cumulative_change"))
     rows = levels((2020, 1.0), (2021, 0.99)) + [yoy(2021, -3.0)]
-    assert assess_one({}, rows, params=params)["route"] == "chained_yoy"
+    assert assess_one({}, rows, params=params(route_order=("chained_yoy", "levels", "cumulative_change")))["route"] \
+        == "chained_yoy"
     assert assess_one({}, rows)["route"] == "levels"
 
 
@@ -471,14 +492,14 @@ def test_partial_year_rows_are_ignored_and_named():
     rows = levels((2020, 1.0), (2023, 0.9)) + [obs(year=2024, value=0.8, period="partial")]
     row = assess_one({}, rows)
     assert row["latest_year"] == 2023
-    assert "partial" in row["note"] and "2024" in row["note"]
+    assert "partial_unused" in flags(row)
 
 
 def test_only_partial_year_rows_are_insufficient():
     rows = [cumulative(2025, 9000.0, period="partial")]
     row = assess_one(NOX, rows)
     assert row["status"] == "insufficient_data"
-    assert "only partial-year figures" in row["note"]
+    assert reasons(row) == {"only_partial": "2025"}
 
 
 @pytest.mark.parametrize("preferred_value, expected_change", [(0.9, -10.0), (0.7, -30.0)])
@@ -494,7 +515,7 @@ def test_differing_duplicates_without_a_preferred_row_are_dropped_and_named():
             obs(year=2023, value=0.7, preferred=False, source_id="src-2"), obs(year=2022, value=0.95)]
     row = assess_one({}, rows)
     assert row["latest_year"] == 2022
-    assert "no single preferred" in row["note"]
+    assert "conflict_dropped" in flags(row)
 
 
 def test_plan_target_rows_are_ignored():
@@ -522,13 +543,13 @@ def test_levels_in_another_unit_are_insufficient_with_reason():
     rows = levels((2020, 1.0), (2023, 0.9), unit="tce/万元 (current prices)")
     row = assess_one({}, rows)
     assert row["status"] == "insufficient_data"
-    assert "current prices" in row["note"]
+    assert reasons(row)["unit_mismatch"] == "tce/万元 (current prices)"
 
 
 def test_no_observations_at_all_is_insufficient():
     row = assess_one({}, [])
     assert row["status"] == "insufficient_data"
-    assert "no Jinan figures" in row["note"]
+    assert reasons(row) == {"no_figures": ""}
 
 
 def test_baseline_point_alone_is_insufficient():
@@ -587,7 +608,7 @@ def test_milestone_mid_year_done_is_evidence_of_completion():
 def test_milestone_evidence_after_deadline_is_achieved_with_a_caveat():
     row = assess_one(MILESTONE, [flag(2024, 1.0)], report_year=2024)
     assert row["status"] == "achieved"
-    assert "after the 2023 deadline" in row["note"]
+    assert reasons(row) == {"milestone_done": "2024", "milestone_done_late": "2023"}
 
 
 def test_milestone_without_indicator_is_unknown():
@@ -631,7 +652,7 @@ def several_targets():
 
 def test_output_has_exact_columns_and_one_row_per_target_in_order():
     targets, observations = several_targets()
-    result = assess_targets(targets, observations, INDICATORS, 2023)
+    result = assess_targets(targets, observations, INDICATORS, 2023, PARAMS)
     assert tuple(result.columns) == OUTPUT_COLUMNS
     assert result["target_id"].tolist() == ["MAIN-1", "KP1-1", "MAIN-2", "KP1-2", "KP1-3"]
     assert set(result["status"]) <= set(STATUS_ORDER)
@@ -639,7 +660,7 @@ def test_output_has_exact_columns_and_one_row_per_target_in_order():
 
 def test_assess_all_years_concatenates_report_years():
     targets, observations = several_targets()
-    result = assess_all_years(targets, observations, INDICATORS, [2021, 2022, 2023])
+    result = assess_all_years(targets, observations, INDICATORS, [2021, 2022, 2023], PARAMS)
     assert tuple(result.columns) == OUTPUT_COLUMNS
     assert len(result) == 3 * len(targets)
     main = result.loc[result["target_id"] == "MAIN-1"].set_index("report_year")
@@ -663,7 +684,7 @@ def sensitivity_case():
 
 def test_statuses_by_threshold_shift_hand_checked():
     targets, observations = sensitivity_case()
-    table = statuses_by_threshold_shift(targets, observations, INDICATORS, 2023).set_index("target_id")
+    table = statuses_by_threshold_shift(targets, observations, INDICATORS, 2023, PARAMS).set_index("target_id")
     assert table.loc["A"].tolist() == ["on_track", "on_track", "on_track"]
     assert table.loc["B"].tolist() == ["on_track", "behind", "behind"]  # 0.92 vs 0.90 / 0.95 / 1.00
     assert table.loc["C"].tolist() == ["behind", "behind", "off_track"]  # 0.62 vs 0.55 / 0.60 / 0.65
@@ -671,7 +692,7 @@ def test_statuses_by_threshold_shift_hand_checked():
 
 def test_status_sensitivity_counts_changes():
     targets, observations = sensitivity_case()
-    table = status_sensitivity(targets, observations, INDICATORS, 2023, shift=0.05).set_index("scenario")
+    table = status_sensitivity(targets, observations, INDICATORS, 2023, PARAMS, shift=0.05).set_index("scenario")
     assert table.loc["published", "changed"] == 0
     assert table.loc["looser", "changed"] == 1
     assert table.loc["stricter", "changed"] == 1
@@ -681,19 +702,20 @@ def test_status_sensitivity_counts_changes():
     assert table.loc["stricter", ["on_track", "behind", "off_track"]].tolist() == [1, 1, 1]
 
 
-def test_every_status_has_both_labels():
-    assert set(STATUS_LABELS) == set(STATUS_ORDER)
-    for labels in STATUS_LABELS.values():
-        assert labels["zh"] and labels["en"]
+def test_every_code_has_words_in_both_languages():
+    for lang in ("zh", "en"):
+        m = Messages(lang)
+        assert all(m.status(s) for s in STATUS_ORDER)
+        assert all(m.has(f"reason.{code}") for code in REASONS)
 
 
 def test_method_params_refuse_inconsistent_thresholds():
     with pytest.raises(ValueError):
-        MethodParams(on_track=0.5, behind=0.6)
+        params(on_track=0.5, behind=0.6)
     with pytest.raises(ValueError):
-        MethodParams(approx_tolerance=1.5)
+        params(approx_tolerance=1.5)
     with pytest.raises(ValueError):
-        MethodParams(route_order=("levels", "levels", "chained_yoy"))
+        params(route_order=("levels", "levels", "chained_yoy"))
 
 
 def test_chain_yoy_hand_checked():
@@ -704,12 +726,12 @@ def test_chain_yoy_hand_checked():
 def test_qualified_figure_is_used_as_stated_and_flagged():
     row = assess_one({}, [cum_change(2023, -18.8, qualifier="以上")])
     assert row["achieved_change"] == approx(-18.8)
-    assert "以上" in row["note"]
+    assert row["figure_qualifier"] == "以上" and "figure_qualified" in flags(row)
 
 
 def test_nullable_dtypes_from_the_data_layer_are_accepted():
     # the validated data layer gives year as Int64 and preferred as nullable boolean
     rows = make_obs(levels((2020, 1.0), (2023, 0.9))).astype({"year": "Int64", "preferred": "boolean"})
     rows.loc[0, "preferred"] = pd.NA
-    result = assess_targets(make_targets({}), rows, INDICATORS, 2025)
+    result = assess_targets(make_targets({}), rows, INDICATORS, 2025, PARAMS)
     assert result.loc[0, "achieved_change"] == approx(-10.0)

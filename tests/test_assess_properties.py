@@ -16,7 +16,11 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jinan_eval.assess import assess_targets, chain_yoy, compound_expected_progress
+from jinan_eval.assess.formulas import chain_yoy, compound_expected_progress
+from jinan_eval.assess.method import MethodParams
+from jinan_eval.assess.targets import assess_targets
+
+PARAMS = MethodParams(region="jinan", default_base_year=2020)
 
 # --- a compact factory (kept local: the unit-test module has a fuller one) ----------
 
@@ -43,7 +47,7 @@ def obs_frame(rows: list[tuple[int, float, str, object]]) -> pd.DataFrame:
 
 def assess(kind, target_value, rows, report_year, qualifier=""):
     unit = "%" if kind in ("reduction_vs_base", "increase_vs_base") else "u"
-    result = assess_targets(target_frame(kind, target_value, qualifier, unit), obs_frame(rows), INDICATORS, report_year)
+    result = assess_targets(target_frame(kind, target_value, qualifier, unit), obs_frame(rows), INDICATORS, report_year, PARAMS)
     return result.iloc[0]
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
-from jinan_eval.book import (Edition, book_config, check_links, data_hash, edition_years, latest_edition_year,
+from jinan_eval.edition.book import (Edition, book_config, check_links, data_hash, edition_years, latest_edition_year,
                              manifest_for, toc, write_site_index)
 from jinan_eval.data import load_dataset
+from jinan_eval.edition.run import page_jobs
 
 from conftest import SHIPPED_DATA
 
@@ -34,7 +35,9 @@ def test_manifest_and_config_carry_the_edition_identity():
     options = config["sphinx"]["config"]["html_theme_options"]
     assert "2024" in config["title"] and manifest["data_cutoff"] in options["announcement"]
     assert options["switcher"]["version_match"] == "2024"
-    assert [c["file"] for c in toc(edition)["chapters"]][:2] == ["overview", "kp1"]
+    pages = [job.page for job in page_jobs(dataset, 2024, "zh", SHIPPED_DATA)]
+    chapters = [c["file"] for c in toc(pages)["chapters"]]
+    assert chapters[:len(pages)] == pages and chapters[:2] == ["overview", "kp1"]
 
 
 def test_check_links_finds_missing_files_and_external_loads(tmp_path):
@@ -53,7 +56,7 @@ def test_site_index_and_switcher_list_built_editions(tmp_path):
         folder = tmp_path / "site" / str(year)
         folder.mkdir(parents=True)
         (folder / "manifest.json").write_text(json.dumps({"edition": year, "lang": "zh"}), encoding="utf-8")
-    write_site_index(tmp_path)
+    write_site_index(load_dataset().plan, tmp_path)
     switcher = json.loads((tmp_path / "site" / "switcher.json").read_text(encoding="utf-8"))
     assert [e["version"] for e in switcher] == ["2024", "2023"]
     assert switcher[0]["preferred"] is True and switcher[0]["url"] == "../2024/"

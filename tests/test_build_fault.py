@@ -25,8 +25,8 @@ import pytest
 
 from e2e_helpers import (copy_templates, current_dir, diff_snapshots, hidden_entries, restored_cwd, snapshot,
                          wait_for_worker_threads)
-from jinan_eval.book import BuildFailed, EditionExists, build_edition
-from jinan_eval.run import NotebookFailed
+from jinan_eval.edition.book import BuildFailed, EditionExists, build_edition
+from jinan_eval.edition.run import NotebookFailed
 
 pytestmark = pytest.mark.slow
 

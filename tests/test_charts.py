@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jinan_eval import charts
+from jinan_eval.report import charts
 from jinan_eval.data import load_dataset
-from jinan_eval.report import Context, target_blocks
+from jinan_eval.report.context import Context
+from jinan_eval.report.target import target_blocks
 
 
 def chart_points(chart) -> list[dict]:

@@ -8,7 +8,9 @@ import pytest
 
 from jinan_eval.cli import main
 from jinan_eval.data import load_dataset, validate
-from jinan_eval.problems import DataValidationError
+from jinan_eval.data.problems import DataValidationError
+
+from conftest import PLAN_DIR
 
 OBS = "observations/energy.csv"
 
@@ -170,13 +172,13 @@ def test_source_without_url_is_a_warning(data_dir):
 
 
 def test_target_with_unknown_indicator_is_rejected(data_dir):
-    replace_in(data_dir / "plan/targets.csv", "KP1,green_factories", "KP1,green_plants")
+    replace_in(data_dir / PLAN_DIR / "targets.csv", "KP1,green_factories", "KP1,green_plants")
     [problem] = errors_of(data_dir, "ref.indicator")
-    assert (problem.file, problem.row, problem.column) == ("plan/targets.csv", 3, "indicator_key")
+    assert (problem.file, problem.row, problem.column) == (f"{PLAN_DIR}/targets.csv", 3, "indicator_key")
 
 
 def test_quantified_target_needs_a_value(data_dir):
-    replace_in(data_dir / "plan/targets.csv", "count,2020,40,家", "count,2020,,家")
+    replace_in(data_dir / PLAN_DIR / "targets.csv", "count,2020,40,家", "count,2020,,家")
     [problem] = errors_of(data_dir, "target.quantified")
     assert (problem.row, problem.column) == (3, "target_value")
 
@@ -220,7 +222,7 @@ def test_shipped_data_is_valid():
     assert len(dataset.observations) > 300
 
 
-LOG = "search_log.csv"
+LOG = f"{PLAN_DIR}/search_log.csv"
 
 
 def test_search_log_entry_for_an_unknown_target_is_rejected(data_dir):

@@ -45,8 +45,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from conftest import SHIPPED_PLAN
 from e2e_helpers import ARTIFACTS, SHIPPED_DATA, restored_cwd, rewrite_csv
-from jinan_eval.book import build_edition
+from jinan_eval.edition.book import build_edition
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -98,7 +99,7 @@ def plant(data: Path) -> str:
         hits[0]["label_en"] = f"Energy intensity {PLANTED_LABEL}"
 
     rewrite_csv(data / "sources.csv", retitle)
-    rewrite_csv(data / "plan" / "targets.csv", relabel)
+    rewrite_csv(data / SHIPPED_PLAN / "targets.csv", relabel)
     return chosen["id"]
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jinan_eval.assess import assess_targets
-from jinan_eval.book import latest_edition_year
+from jinan_eval.assess import assess_edition
+from jinan_eval.edition.book import latest_edition_year
+from jinan_eval.report.context import with_assessment
 from jinan_eval.data import load_dataset
-from jinan_eval.gaps import data_gaps, latest_search, unlogged
+from jinan_eval.assess.gaps import data_gaps, latest_search, unlogged
 
 
 def log_rows(*entries: tuple[str, str, str]) -> pd.DataFrame:
@@ -43,8 +44,7 @@ def test_gaps_are_unrated_targets_with_their_search():
 def test_every_gap_of_the_default_edition_has_a_search_log_entry():
     dataset = load_dataset()
     year = latest_edition_year(dataset)
-    assessment = assess_targets(dataset.targets, dataset.observations, dataset.indicators, year)
-    targets = dataset.targets.merge(assessment, on="target_id")
+    targets = with_assessment(dataset.targets, assess_edition(dataset, year))
     gaps = data_gaps(targets, dataset.search_log)
     assert not gaps.empty or not dataset.search_log.empty
     assert unlogged(gaps) == [], "each target without usable data needs a row in data/search_log.csv"

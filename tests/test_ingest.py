@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from jinan_eval.ingest import infer_base_year, infer_period, ingest, source_id, split_date
-from jinan_eval.problems import DataValidationError
+from jinan_eval.data.ingest import infer_base_year, infer_period, ingest, source_id, split_date
+from jinan_eval.data.problems import DataValidationError
 
-from conftest import SHIPPED_DATA
+from conftest import PLAN_DIR, PLAN_YAML, SHIPPED_DATA
 
 HEADER = ("indicator_key,indicator_zh,region,year,value,unit,measure,source_title,source_publisher,source_date,"
           "source_url,locator,note\n")
@@ -30,6 +30,8 @@ def make_layout(tmp_path: Path, rows: str) -> tuple[Path, Path]:
     (raw / "air.csv").write_text(HEADER + rows, encoding="utf-8")
     (data / "mappings" / "collected_indicators.csv").write_text(MAPPING, encoding="utf-8")
     (data / "regions.csv").write_text("region,name_zh,name_en,kind\njinan,济南市,Jinan,city\n", encoding="utf-8")
+    (data / PLAN_DIR).mkdir(parents=True)
+    (data / PLAN_DIR / "plan.yaml").write_text(PLAN_YAML, encoding="utf-8")
     return raw, data
 
 
@@ -101,12 +103,12 @@ def test_cumulative_row_without_a_stated_base_year_is_refused(tmp_path):
 
 @pytest.mark.parametrize("words, expected", [
     ({"indicator_zh": "较2017年改善", "note": ""}, 2017),
-    ({"indicator_zh": "x", "note": "cumulative over 14th FYP"}, 2020),
+    ({"indicator_zh": "x", "note": "cumulative over 14th FYP"}, 2019),
     ({"indicator_zh": "x", "note": "base year 2013"}, 2013),
     ({"indicator_zh": "x", "note": ""}, None),
 ])
 def test_infer_base_year(words, expected):
-    assert infer_base_year(words) == expected
+    assert infer_base_year(words, period_base_year=2019) == expected
 
 
 def test_infer_period_reads_partial_year_flags():

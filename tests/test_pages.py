@@ -6,16 +6,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from jinan_eval.book import Edition
+from jinan_eval.assess import assess_edition
 from jinan_eval.data import load_dataset
-from jinan_eval.pages import (changes_page, data_dictionary_page, md_table, methods_page, site_index_html)
-from jinan_eval.text import esc
+from jinan_eval.edition.book import Edition, EditionResults, markdown_pages
+from jinan_eval.report.book_pages import changes_page, data_dictionary_page, md_table, site_index_html
+from jinan_eval.report.text import esc
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 
 
-def test_methods_page_fills_computed_parts_and_places_reviews():
-    text = methods_page(Edition(2025), load_dataset(), BOOK)
+def test_methods_page_fills_computed_parts_and_places_reviews(tmp_path):
+    dataset = load_dataset()
+    manifest = {"data_cutoff": "x", "package_version": "x", "git_commit": "x", "data_hash": "x" * 16,
+                "built_at": "x"}
+    text = markdown_pages(Edition(2025), dataset, manifest, EditionResults.compute(dataset, 2025), tmp_path)["methods.md"]
     assert "% WORKED-EXAMPLE" not in text and "% SENSITIVITY" not in text
     assert "| MAIN-1 |" in text or "MAIN-1" in text
     status_at = text.index("(methods-status)=")
@@ -26,7 +30,7 @@ def test_methods_page_fills_computed_parts_and_places_reviews():
 
 def test_changes_page_is_computed_from_the_data():
     dataset = load_dataset()
-    text = changes_page(Edition(2024), dataset, None)
+    text = changes_page(2024, "zh", dataset, assess_edition(dataset, 2024), assess_edition(dataset, 2023), False)
     new_2024 = ((dataset.observations["year"] == 2024) & (dataset.observations["record_type"] == "observed")).sum()
     assert f"2024 年新增数据点：{new_2024} 条" in text
 
@@ -37,12 +41,12 @@ def test_md_table_escapes_cells():
 
 
 def test_data_dictionary_lists_every_table():
-    text = data_dictionary_page(Edition(2025, "en"))
+    text = data_dictionary_page("en")
     for table in ("observations", "sources", "targets", "indicators", "sections", "regions", "search_log"):
         assert f"| {esc(table)} |" in text
 
 
 def test_site_index_lists_editions_newest_first():
     html = site_index_html([{"edition": 2025, "lang": "zh", "path": "2025", "data_cutoff": "2026-03-12", "built_at": "x"},
-                            {"edition": 2024, "lang": "zh", "path": "2024", "data_cutoff": "2025-04-01", "built_at": "y"}])
+                            {"edition": 2024, "lang": "zh", "path": "2024", "data_cutoff": "2025-04-01", "built_at": "y"}], load_dataset().plan)
     assert html.index("2025/index.html") < html.index("2024/index.html")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import SHIPPED_DATA
-from jinan_eval.schema import TARGET_KINDS_QUANTIFIED
+from conftest import SHIPPED_DATA, SHIPPED_PLAN
+from jinan_eval.vocabulary import QUANTIFIED_KINDS as TARGET_KINDS_QUANTIFIED
 
-PLAN_TEXT = (SHIPPED_DATA / "plan" / "plan_text_zh.txt").read_text(encoding="utf-8")
-TARGETS = pd.read_csv(SHIPPED_DATA / "plan" / "targets.csv", dtype=str, keep_default_na=False)
-SECTIONS = pd.read_csv(SHIPPED_DATA / "plan" / "sections.csv", dtype=str, keep_default_na=False)
+PLAN_TEXT = (SHIPPED_DATA / SHIPPED_PLAN / "plan_text_zh.txt").read_text(encoding="utf-8")
+TARGETS = pd.read_csv(SHIPPED_DATA / SHIPPED_PLAN / "targets.csv", dtype=str, keep_default_na=False)
+SECTIONS = pd.read_csv(SHIPPED_DATA / SHIPPED_PLAN / "sections.csv", dtype=str, keep_default_na=False)
 
 
 def test_every_section_of_the_plan_is_listed():

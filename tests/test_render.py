@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from jinan_eval import render
+from jinan_eval.report import render
 
 
 def small_chart(title="t"):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from jinan_eval import report
+from jinan_eval.report import context, project, sources
+from jinan_eval.report.tables import observation_table
 from test_data import LOG, replace_in
 
 
@@ -11,8 +12,8 @@ def page_text(blocks: list) -> str:
 
 
 def test_search_log_lists_each_gap_with_its_search(data_dir):
-    ctx = report.context(2021, "en", data_dir)  # KP1-1 has no figure before 2023
-    text = page_text(report.search_log_blocks(ctx))
+    ctx = context(2021, "en", data_dir)  # KP1-1 has no figure before 2023
+    text = page_text(sources.search_log_blocks(ctx))
     assert '<tr id="log-kp1-1">' in text
     assert "Only a 2023 cumulative count" in text and "Only part-year figures" in text
     assert 'href="https://example.org/c"' in text
@@ -24,40 +25,40 @@ def test_search_log_shows_every_round_newest_reason_first(data_dir):
     log.write_text(log.read_text(encoding="utf-8") +
                    "KP1-1,2026-11-28,nothing_found,Jinan green factories 2024,English pages,第三轮无新数,"
                    "Round three found nothing new,\n", encoding="utf-8")
-    ctx = report.context(2021, "en", data_dir)
-    row = page_text(report.search_log_blocks(ctx)).split('<tr id="log-kp1-1">')[1].split("</tr>")[0]
+    ctx = context(2021, "en", data_dir)
+    row = page_text(sources.search_log_blocks(ctx)).split('<tr id="log-kp1-1">')[1].split("</tr>")[0]
     cell, details = row.split("<details>")
     assert "Round three found nothing new" in cell and "Nothing published found" in cell
     assert "Only a 2023 cumulative count" not in cell
     assert "The search (2 rounds)" in details
     assert details.index("2026-11-25") < details.index("2026-11-28")
-    assert "Finding then：Only a 2023 cumulative count" in details
+    assert "Finding then: Only a 2023 cumulative count" in details
     assert "Jinan green factories 2024" in details and 'href="https://example.org/c"' in details
 
 
 def test_search_log_names_gaps_nobody_searched_for(data_dir):
     replace_in(data_dir / LOG, "KP1-1,2026-11-25", "MAIN-1,2026-11-25")
-    ctx = report.context(2021, "zh", data_dir)
-    text = page_text(report.search_log_blocks(ctx))
+    ctx = context(2021, "zh", data_dir)
+    text = page_text(sources.search_log_blocks(ctx))
     assert "尚无检索记录" in text and "KP1-1" in text
 
 
 def test_search_log_text_is_escaped(data_dir):
     replace_in(data_dir / LOG, "Only a 2023 cumulative count", '"<b>bold</b>"')
-    ctx = report.context(2021, "en", data_dir)
-    text = page_text(report.search_log_blocks(ctx))
+    ctx = context(2021, "en", data_dir)
+    text = page_text(sources.search_log_blocks(ctx))
     assert "<b>bold</b>" not in text and "&lt;b&gt;bold&lt;/b&gt;" in text
 
 
 def test_project_gap_list_links_to_the_search_log(data_dir):
-    ctx = report.context(2021, "zh", data_dir)
-    text = page_text(report.project_gaps(ctx, "KP1"))
+    ctx = context(2021, "zh", data_dir)
+    text = page_text(project.data_gaps(ctx, "KP1"))
     assert "仅有2023年累计数" in text and "(data_sources.html#log-kp1-1)" in text
 
 
 def test_no_gap_no_log_table(data_dir):
-    ctx = report.context(2025, "en", data_dir)
-    text = page_text(report.search_log_blocks(ctx))
+    ctx = context(2025, "en", data_dir)
+    text = page_text(sources.search_log_blocks(ctx))
     assert "Every quantified target and milestone has usable data" in text and "<table" not in text
 
 
@@ -68,9 +69,9 @@ def test_disagreeing_sources_are_both_shown_and_the_used_one_is_marked(data_dir)
     lines[1] = lines[1].replace(",,,observed,S0000000a,", f",,true,observed,S0000000a,{used}")
     lines.append(lines[1].replace("-3.5", "-3.2").replace(",true,", ",,").replace(used, "preliminary"))
     obs.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    ctx = report.context(2025, "en", data_dir)
+    ctx = context(2025, "en", data_dir)
     rows = ctx.observations[ctx.observations["indicator_key"] == "energy_intensity"]
-    html = report.observation_table(rows, ctx).html
+    html = observation_table(rows, ctx).html
     assert html.count("(used)") == 1 and html.count("(not used)") == 1
     assert "final bulletin" in html
-    assert "(used)" not in report.observation_table(rows[rows["region"] == "china"], ctx).html
+    assert "(used)" not in observation_table(rows[rows["region"] == "china"], ctx).html

@@ -7,7 +7,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from jinan_eval.data import load_dataset
-from jinan_eval.run import NotebookFailed, fill_placeholders, hide_injected_parameters, page_jobs, run_notebooks
+from jinan_eval.edition.run import NotebookFailed, fill_placeholders, hide_injected_parameters, page_jobs, run_notebooks
 
 
 def test_an_edition_has_thirteen_pages(tmp_path):

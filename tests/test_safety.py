@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from jinan_eval.data import validate
-from jinan_eval.render import chart_html, chart_id
+from jinan_eval.report.render import chart_html, chart_id
 
 from e2e_helpers import rewrite_csv
 

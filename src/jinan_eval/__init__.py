@@ -1,3 +1,4 @@
-"""jinan-eval: evaluation of Jinan's 14th Five-Year energy-saving and emission-reduction plan."""
+"""jinan-eval: a reproducible evaluation report of a plan's targets and commitments (first plan: Jinan's 14th FYP
+energy-saving and emission-reduction plan; the plan itself is data, under data/plans/)."""
 
 __version__ = "0.1.0"

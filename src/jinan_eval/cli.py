@@ -1,6 +1,7 @@
 """Command line: ``jinan-eval validate | ingest | assess | run | build``.
 
-A thin shell over the package: each sub-command parses its arguments and calls one function.
+A thin shell over the stages: each sub-command parses its arguments and calls one function. Heavier stages
+(papermill, Sphinx) are imported when their command runs, not when the parser is built.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .data import DEFAULT_DATA_DIR, validate
-from .problems import DataValidationError
+from .config import BUILD_DIR, DEFAULT_DATA_DIR, LANGS
+from .data import DataValidationError, load_dataset, validate
 
 
 def _print_report(report, *, quiet_warnings: bool = False) -> None:
@@ -21,13 +22,19 @@ def _print_report(report, *, quiet_warnings: bool = False) -> None:
             print(p, file=sys.stderr)
 
 
+def _failed(report) -> int:
+    _print_report(report)
+    print(f"FAILED: {len(report.errors)} error(s); nothing was done", file=sys.stderr)
+    return 1
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    report, dataset = validate(Path(args.data_dir))
+    report, dataset = validate(Path(args.data_dir), args.plan)
     _print_report(report, quiet_warnings=args.quiet)
     if report.ok and dataset is not None:
-        print(f"OK: {args.data_dir}: {len(dataset.targets)} targets, {len(dataset.indicators)} indicators, "
-              f"{len(dataset.observations)} observations, {len(dataset.sources)} sources "
-              f"({len(report.warnings)} warning(s))")
+        print(f"OK: {args.data_dir} · plan {dataset.plan.id}: {len(dataset.targets)} targets, "
+              f"{len(dataset.indicators)} indicators, {len(dataset.observations)} observations, "
+              f"{len(dataset.sources)} sources ({len(report.warnings)} warning(s))")
         return 0
     print(f"FAILED: {len(report.errors)} error(s), {len(report.warnings)} warning(s) in {args.data_dir}",
           file=sys.stderr)
@@ -35,10 +42,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .ingest import ingest
+    from .data.ingest import ingest
 
     try:
-        report = ingest(Path(args.raw_dir), Path(args.data_dir))
+        report = ingest(Path(args.raw_dir), Path(args.data_dir), args.plan)
     except DataValidationError as exc:
         _print_report(exc.report)
         print(f"FAILED: nothing written; {len(exc.report.errors)} error(s)", file=sys.stderr)
@@ -48,31 +55,128 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dataset_and_year(args: argparse.Namespace):
+    """The dataset, and the report year checked against the plan's report years (None when refused)."""
+    dataset = load_dataset(Path(args.data_dir), args.plan)
+    year = getattr(args, "year", None)
+    if year is not None and year not in dataset.plan.report_years:
+        print(f"FAILED: report year {year} is outside the plan's report years "
+              f"{dataset.plan.first_year}–{dataset.plan.target_year}", file=sys.stderr)
+        return dataset, None
+    return dataset, year
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    from .assess import assess_edition
+
+    try:
+        dataset, year = _dataset_and_year(args)
+    except DataValidationError as exc:
+        return _failed(exc.report)
+    if year is None:
+        return 2
+    assess_edition(dataset, year).to_csv(args.output or sys.stdout, index=False)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .edition.run import NotebookFailed, run_notebooks
+
+    try:
+        dataset, year = _dataset_and_year(args)
+        if year is None:
+            return 2
+        out = run_notebooks(year, args.lang, jobs=args.jobs, data_dir=Path(args.data_dir), dataset=dataset)
+    except DataValidationError as exc:
+        return _failed(exc.report)
+    except NotebookFailed as exc:
+        print(f"FAILED: {exc}", file=sys.stderr)
+        return 1
+    print(f"OK: notebooks in {out}")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .edition.book import (BuildFailed, Edition, EditionExists, build_all, build_edition, is_up_to_date,
+                               latest_edition_year)
+    from .edition.run import NotebookFailed
+
+    data_dir, build_dir = Path(args.data_dir), Path(args.build_dir)
+    try:
+        if args.all:
+            built = build_all(args.lang, args.force, data_dir, build_dir, jobs=args.jobs, plan_id=args.plan)
+            print(f"OK: {len(built)} edition(s) built")
+            return 0
+        dataset, year = _dataset_and_year(args)
+        if args.year is not None and year is None:
+            return 2
+        year = year if year is not None else latest_edition_year(dataset)
+        force = args.force
+        if args.if_changed:
+            if is_up_to_date(Edition(year, args.lang), data_dir, build_dir):
+                print(f"UP TO DATE: edition {year} ({args.lang}) was built from the current data, code, templates "
+                      "and book sources; nothing to do")
+                return 0
+            force = True
+        path = build_edition(year, args.lang, force, data_dir, build_dir, jobs=args.jobs, dataset=dataset)
+        print(f"OK: edition {year} ({args.lang}) in {path}")
+        return 0
+    except EditionExists as exc:
+        print(f"EXISTS: {exc}", file=sys.stderr)
+        return 3
+    except DataValidationError as exc:
+        return _failed(exc.report)
+    except (NotebookFailed, BuildFailed) as exc:
+        print(f"FAILED: {exc}\nThe previous edition and index were left as they were.", file=sys.stderr)
+        return 1
+
+
+def _common(p: argparse.ArgumentParser, lang: bool = False) -> None:
+    p.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
+    p.add_argument("--plan", default=None, help="plan id (a folder of data/plans/); default: the only plan")
+    if lang:
+        p.add_argument("--lang", choices=LANGS, default="zh")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jinan-eval", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("validate", help="check every table and cross-reference of the data directory")
-    p.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
+    p = sub.add_parser("validate", help="check the plan and every table and cross-reference of the data directory")
+    _common(p)
     p.add_argument("--quiet", action="store_true", help="print errors only, not warnings")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("ingest", help="turn collected CSVs (data/raw) into data/observations and data/sources.csv")
     p.add_argument("--raw-dir", default=str(DEFAULT_DATA_DIR / "raw"))
-    p.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
+    _common(p)
     p.set_defaults(func=cmd_ingest)
 
-    _add_later_commands(sub)
+    p = sub.add_parser("assess", help="print the assessment table of one report year (CSV)")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--output", help="file to write (default: standard output)")
+    _common(p)
+    p.set_defaults(func=cmd_assess)
+
+    p = sub.add_parser("run", help="execute every notebook of one edition with papermill")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--jobs", type=int, default=None, help="parallel notebooks (default: number of cores)")
+    _common(p, lang=True)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("build", help="build an edition of the report (default: the latest year with data)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--year", type=int)
+    group.add_argument("--all", action="store_true", help="every report year from the first to the latest")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--force", action="store_true", help="replace an edition that already exists")
+    how.add_argument("--if-changed", action="store_true",
+                     help="build the edition if it is missing or its inputs changed (replacing it); else do nothing")
+    p.add_argument("--jobs", type=int, default=None)
+    p.add_argument("--build-dir", default=str(BUILD_DIR), help=argparse.SUPPRESS)
+    _common(p, lang=True)
+    p.set_defaults(func=cmd_build)
     return parser
-
-
-def _add_later_commands(sub) -> None:
-    """Sub-commands whose modules import heavier libraries (papermill, sphinx) are imported lazily."""
-    try:
-        from . import commands  # noqa: F401  (registers assess / run / build)
-    except ImportError:
-        return
-    commands.register(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,75 +1,30 @@
-"""Parameters and vocabulary of the assessment method (see book/methods.md).
+"""Parameters of the assessment method (see book/methods.md).
 
-Everything a reviewer might want to change about the rating — thresholds, the
-tolerance for approximate targets, the default base year, the order of routes —
-lives in :class:`MethodParams`. The statuses, their labels and their display order
-live here too, so charts and text use the same words as the assessment.
+Everything a reviewer might want to change about the rating — thresholds, the tolerance for approximate
+targets, the order of routes — lives in :class:`MethodParams`; the region assessed and the default base year
+come from the plan (:meth:`MethodParams.for_plan`). The codes (statuses, routes, kinds) are in
+:mod:`jinan_eval.vocabulary`; their words are in the report's message catalogues.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-# --- statuses -----------------------------------------------------------------
-
-ACHIEVED = "achieved"
-ON_TRACK = "on_track"
-BEHIND = "behind"
-OFF_TRACK = "off_track"
-MISSED = "missed"
-UNKNOWN = "unknown"
-INSUFFICIENT_DATA = "insufficient_data"
-NOT_QUANTIFIED = "not_quantified"
-
-#: Display order for legends, heatmaps and count tables (best to least informative).
-STATUS_ORDER: tuple[str, ...] = (
-    ACHIEVED,
-    ON_TRACK,
-    BEHIND,
-    OFF_TRACK,
-    MISSED,
-    UNKNOWN,
-    INSUFFICIENT_DATA,
-    NOT_QUANTIFIED,
+from ..config import PlanConfig
+from ..vocabulary import (
+    APPROXIMATE_QUALIFIERS,
+    ASPIRATIONAL_QUALIFIERS,
+    RELATIVE_ROUTES,
+    ROUTE_CHAINED_YOY,
+    ROUTE_CUMULATIVE_CHANGE,
+    ROUTE_LEVELS,
+    STRICT_BOUND_QUALIFIERS,
+    TARGET_QUALIFIERS,
 )
-
-STATUS_LABELS: dict[str, dict[str, str]] = {
-    ACHIEVED: {"zh": "已完成", "en": "Achieved"},
-    ON_TRACK: {"zh": "进度正常", "en": "On track"},
-    BEHIND: {"zh": "进度滞后", "en": "Behind"},
-    OFF_TRACK: {"zh": "严重滞后", "en": "Off track"},
-    MISSED: {"zh": "未按期完成", "en": "Missed"},
-    UNKNOWN: {"zh": "未知", "en": "Unknown"},
-    INSUFFICIENT_DATA: {"zh": "数据不足", "en": "Insufficient data"},
-    NOT_QUANTIFIED: {"zh": "未量化", "en": "Not quantified"},
-}
-
-# --- target kinds ----------------------------------------------------------------
-
-RELATIVE_KINDS = ("reduction_vs_base", "increase_vs_base")
-BOUND_KINDS = ("at_least", "at_most")
-ADDITION_KINDS = ("cumulative_addition", "count")
-MILESTONE_KIND = "milestone"
-NON_QUANTIFIED_KINDS = ("provincial_task", "qualitative")
-ALL_KINDS = RELATIVE_KINDS + BOUND_KINDS + ADDITION_KINDS + (MILESTONE_KIND,) + NON_QUANTIFIED_KINDS
-
-# --- routes ---------------------------------------------------------------------
-
-ROUTE_LEVELS = "levels"
-ROUTE_CUMULATIVE_CHANGE = "cumulative_change"
-ROUTE_CHAINED_YOY = "chained_yoy"
-ROUTE_ADDITIONS = "additions"
-ROUTE_EVIDENCE = "evidence"
 
 # --- qualifiers -----------------------------------------------------------------
 
-APPROXIMATE_QUALIFIERS = frozenset({"约", "左右"})
-ASPIRATIONAL_QUALIFIERS = frozenset({"力争"})
-INCLUSIVE_BOUND_QUALIFIERS = frozenset({"以上", "以内", "不低于"})
-STRICT_BOUND_QUALIFIERS = frozenset({"超过", "优于"})
-KNOWN_QUALIFIERS = (
-    APPROXIMATE_QUALIFIERS | ASPIRATIONAL_QUALIFIERS | INCLUSIVE_BOUND_QUALIFIERS | STRICT_BOUND_QUALIFIERS
-)
+KNOWN_QUALIFIERS = TARGET_QUALIFIERS
 
 
 @dataclass(frozen=True)
@@ -81,15 +36,10 @@ class Qualifier:
     strict: bool = False  # 超过 / 优于: the target must be passed, not just reached
 
     @property
-    def words(self) -> str:
-        parts = []
-        if self.approximate:
-            parts.append("approximate (约/左右)")
-        if self.aspirational:
-            parts.append("aspirational (力争)")
-        if self.strict:
-            parts.append("strict bound (超过/优于)")
-        return ", ".join(parts)
+    def flags(self) -> tuple[str, ...]:
+        """Flag codes (vocabulary.FLAGS) for the target's wording."""
+        return tuple(name for name, on in (("approximate", self.approximate), ("aspirational", self.aspirational),
+                                           ("strict", self.strict)) if on)
 
 
 def parse_qualifier(text: object) -> Qualifier:
@@ -122,10 +72,10 @@ class MethodParams:
     approx_tolerance
         For targets worded 约/左右: at or after the target year, a target counts as
         achieved when at least (1 - approx_tolerance) of the required change is achieved.
-    default_base_year
-        Base year used when a quantified target gives none (the plan's base is 2020).
     region
-        The region assessed; other regions are benchmarks.
+        The region assessed (the plan's ``region``); other regions are benchmarks.
+    default_base_year
+        Base year used when a quantified target gives none (the plan's ``base_year``).
     route_order
         Preference between routes that reach the same latest year
         (the route reaching the most recent year always wins).
@@ -134,11 +84,11 @@ class MethodParams:
         (a 1/0 flag, a count of completed items, or a completion share in %).
     """
 
+    region: str
+    default_base_year: int
     on_track: float = 0.95
     behind: float = 0.60
     approx_tolerance: float = 0.05
-    default_base_year: int = 2020
-    region: str = "jinan"
     route_order: tuple[str, ...] = (ROUTE_LEVELS, ROUTE_CUMULATIVE_CHANGE, ROUTE_CHAINED_YOY)
     milestone_done_level: float = 1.0
     milestone_done_share: float = 100.0
@@ -148,9 +98,17 @@ class MethodParams:
             raise ValueError(f"thresholds must satisfy 0 <= behind <= on_track, got {self.behind}, {self.on_track}")
         if not 0.0 <= self.approx_tolerance < 1.0:
             raise ValueError(f"approx_tolerance must be in [0, 1), got {self.approx_tolerance}")
-        expected_routes = {ROUTE_LEVELS, ROUTE_CUMULATIVE_CHANGE, ROUTE_CHAINED_YOY}
+        expected_routes = set(RELATIVE_ROUTES)
         if set(self.route_order) != expected_routes or len(self.route_order) != len(expected_routes):
             raise ValueError(f"route_order must be a permutation of {sorted(expected_routes)}")
+
+    @classmethod
+    def for_plan(cls, plan: PlanConfig) -> "MethodParams":
+        """The method as a plan configures it: its region and base year, and any ``method:`` settings."""
+        settings = dict(plan.method)
+        if "route_order" in settings:
+            settings["route_order"] = tuple(settings["route_order"])
+        return cls(region=plan.region, default_base_year=plan.base_year, **settings)
 
 
 def shifted_thresholds(params: MethodParams, shift: float) -> MethodParams:

@@ -28,10 +28,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..config import PlanConfigError, load_plan_config
+from ..vocabulary import OBSERVED, PLAN_TARGET
 from .problems import DataValidationError, Report
 from .read import decode_bytes
-from .schema import MEASURES_NEEDING_BASE_YEAR, OBSERVATIONS, PREFERRED_NOTE, SOURCES
-from .store import write_frames_atomic
+from ..vocabulary import MEASURES_NEEDING_BASE_YEAR
+from .schema import OBSERVATIONS, PREFERRED_NOTE, SOURCES
+from ..store import write_frames_atomic
 
 COLLECTED_COLUMNS = ("indicator_key", "indicator_zh", "region", "year", "value", "unit", "measure",
                      "source_title", "source_publisher", "source_date", "source_url", "locator", "note")
@@ -124,14 +127,16 @@ def read_collected(path: Path, name: str, report: Report) -> list[tuple[int, dic
     return rows
 
 
-def infer_base_year(row: dict[str, str]) -> int | None:
-    """The base year a cumulative figure is counted from, as the row's own words state it."""
+def infer_base_year(row: dict[str, str], period_base_year: int | None = None) -> int | None:
+    """The base year a cumulative figure is counted from, as the row's own words state it.
+
+    A figure counted over the plan period ("十四五以来") is counted from the plan's base year."""
     words = f"{row['indicator_zh']} {row['note']}"
     match = _BASE_YEAR.search(words)
     if match:
         return int(match.group(1))
     if _FYP_BASE.search(words):
-        return 2020
+        return period_base_year
     return None
 
 
@@ -152,7 +157,7 @@ def is_plan_target(row: dict[str, str]) -> bool:
 
 
 def ingest_row(name: str, line: int, row: dict[str, str], mapping: dict, regions: dict[str, str],
-               overrides: dict, report: Report) -> tuple[dict, dict] | None:
+               overrides: dict, report: Report, period_base_year: int | None = None) -> tuple[dict, dict] | None:
     """One collected row → (observation, source), or None with the problem reported."""
     key = (row["indicator_key"], row["measure"], row["unit"])
     m = mapping.get(key)
@@ -171,7 +176,7 @@ def ingest_row(name: str, line: int, row: dict[str, str], mapping: dict, regions
         report.error(name, line, "value", "number.not_numeric", str(exc))
         return None
     fix = overrides.get((name, line), {})
-    base_year = m.base_year if m.base_year is not None else infer_base_year(row)
+    base_year = m.base_year if m.base_year is not None else infer_base_year(row, period_base_year)
     if "base_year" in fix:
         base_year = int(fix["base_year"]) if fix["base_year"] else None
     if m.measure not in MEASURES_NEEDING_BASE_YEAR:
@@ -201,7 +206,7 @@ def ingest_row(name: str, line: int, row: dict[str, str], mapping: dict, regions
         "period": fix.get("period", infer_period(row)),
         "qualifier": fix.get("qualifier", infer_qualifier(row)) or None,
         "preferred": preferred or None,
-        "record_type": "plan_target" if is_plan_target(row) else "observed",
+        "record_type": PLAN_TARGET if is_plan_target(row) else OBSERVED,
         "source_id": sid,
         "note": note,
     }
@@ -214,9 +219,17 @@ def collected_files(raw_dir: Path) -> list[Path]:
     return sorted(p for p in raw_dir.rglob("*.csv"))
 
 
-def ingest(raw_dir: Path, data_dir: Path) -> Report:
-    """Ingest every collected CSV under ``raw_dir`` into ``data_dir``; raises if any row fails."""
+def ingest(raw_dir: Path, data_dir: Path, plan_id: str | None = None) -> Report:
+    """Ingest every collected CSV under ``raw_dir`` into ``data_dir``; raises if any row fails.
+
+    Figures counted over the plan period (十四五以来) take the base year of the plan in ``data_dir``."""
     report = Report()
+    try:
+        period_base_year = load_plan_config(data_dir, plan_id).base_year
+    except PlanConfigError as exc:
+        for file, key, message in exc.problems:
+            report.error(file, None, key, "plan", message)
+        raise DataValidationError(report) from None
     mapping = read_mapping(data_dir / MAPPING_FILE, report)
     overrides = read_overrides(data_dir / OVERRIDES_FILE, report)
     regions_frame = pd.read_csv(data_dir / "regions.csv", dtype=str)
@@ -227,7 +240,7 @@ def ingest(raw_dir: Path, data_dir: Path) -> Report:
         name = str(path.relative_to(raw_dir))
         obs_rows = []
         for line, row in read_collected(path, name, report):
-            result = ingest_row(name, line, row, mapping, regions, overrides, report)
+            result = ingest_row(name, line, row, mapping, regions, overrides, report, period_base_year)
             if result is not None:
                 obs_rows.append(result[0])
                 sources[result[1]["source_id"]] = result[1]

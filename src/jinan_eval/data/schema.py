@@ -15,43 +15,24 @@ from typing import Literal
 import pandas as pd
 import pandera.pandas as pa
 
+from ..vocabulary import (
+    DIRECTIONS,
+    INDICATOR_MEASURES,
+    OBSERVATION_KEY,
+    OBSERVATION_MEASURES,
+    PERIODS,
+    QUALIFIERS,
+    RECORD_TYPES,
+    REGION_KINDS,
+    SEARCH_OUTCOMES,
+    SECTION_KINDS,
+    TARGET_KINDS,
+)
+
 DType = Literal["str", "int", "float", "bool"]
 
 YEAR_MIN, YEAR_MAX = 2000, 2035
-
-SECTION_KINDS = ("main_targets", "key_project", "policy_mechanism", "safeguard")
-TARGET_KINDS_QUANTIFIED = (
-    "reduction_vs_base",
-    "increase_vs_base",
-    "at_least",
-    "at_most",
-    "cumulative_addition",
-    "count",
-)
-TARGET_KINDS = TARGET_KINDS_QUANTIFIED + ("milestone", "provincial_task", "qualitative")
-QUALIFIERS = ("约", "左右", "力争", "以上", "以内", "超过", "优于", "不低于", "突破", "余", "多")
-DIRECTIONS = ("higher", "lower", "neutral")
-INDICATOR_MEASURES = ("level", "cumulative_added", "annual_added")
-OBSERVATION_MEASURES = (
-    "level",
-    "yoy_change_pct",
-    "yoy_change_abs",
-    "cumulative_change_pct",
-    "cumulative_added",
-    "annual_added",
-)
-MEASURES_NEEDING_BASE_YEAR = ("cumulative_change_pct", "cumulative_added")
-PERIODS = ("year", "partial")
 PREFERRED_NOTE = "preferred where sources disagree:"  # ingest writes the override's reason after it in `note`
-RECORD_TYPES = ("observed", "plan_target")
-REGION_KINDS = ("city", "sub_city", "province", "country", "region_group")
-SEARCH_OUTCOMES = (
-    "found_full",
-    "found_partial_only",
-    "found_no_baseline",
-    "found_baseline_only",
-    "nothing_found",
-)
 
 
 @dataclass(frozen=True)
@@ -71,11 +52,12 @@ class Field:
 @dataclass(frozen=True)
 class Table:
     name: str
-    path: str  # relative to the data directory; a glob for multi-file tables
+    path: str  # relative to the data directory (or to the plan's folder); a glob for multi-file tables
     description: str
     fields: tuple[Field, ...]
     key: tuple[str, ...] = ()
     multi_file: bool = False
+    in_plan: bool = False  # the file sits in the plan's folder (plans/<plan-id>/), not beside every plan
 
     @property
     def columns(self) -> list[str]:
@@ -101,11 +83,11 @@ def _year(name: str, description: str, nullable: bool = False) -> Field:
 
 SECTIONS = Table(
     "sections",
-    "plan/sections.csv",
-    "The plan's parts: main targets, ten key projects (重点工程), ten policy mechanisms (政策机制), three safeguards (保障措施).",
+    "sections.csv",
+    "The plan's parts: main targets, key projects (重点工程), policy mechanisms (政策机制), safeguards (保障措施).",
     (
-        Field("section_id", "str", "MAIN, KP1…KP10, PM1…PM10, SM1…SM3", unique=True,
-              pattern=r"^(MAIN|KP([1-9]|10)|PM([1-9]|10)|SM[1-3])$"),
+        Field("section_id", "str", "MAIN, KP1, KP2 … (key projects), PM1 … (mechanisms), SM1 … (safeguards)",
+              unique=True, pattern=r"^(MAIN|KP[1-9]\d*|PM[1-9]\d*|SM[1-9]\d*)$"),
         Field("kind", "str", "main_targets / key_project / policy_mechanism / safeguard", choices=SECTION_KINDS),
         Field("number_zh", "str", "Numbering in the plan, e.g. 三（一）"),
         Field("title_zh", "str", "Title as in the plan"),
@@ -114,11 +96,12 @@ SECTIONS = Table(
         Field("lead_departments_en", "str", "Lead departments in English, separated by ; ", nullable=True),
     ),
     key=("section_id",),
+    in_plan=True,
 )
 
 TARGETS = Table(
     "targets",
-    "plan/targets.csv",
+    "targets.csv",
     "Every commitment of the plan: quantified targets, milestones, provincial tasks and qualitative actions.",
     (
         Field("target_id", "str", "{section_id}-{n}", unique=True, pattern=r"^(MAIN|KP\d+|PM\d+|SM\d+)-\d+$"),
@@ -126,7 +109,7 @@ TARGETS = Table(
         Field("indicator_key", "str", "Indicator measured (indicators.csv); empty for non-quantified commitments",
               nullable=True),
         Field("kind", "str", "How the target is stated (see the methods chapter)", choices=TARGET_KINDS),
-        _year("base_year", "Base year of the comparison (2020)", nullable=True),
+        _year("base_year", "Base year of the comparison (the plan's base year)", nullable=True),
         Field("target_value", "float", "The plan's number, in `unit`", nullable=True),
         Field("unit", "str", "Unit of target_value", nullable=True),
         _year("target_year", "Year by which the target is due"),
@@ -136,6 +119,7 @@ TARGETS = Table(
         Field("plan_text_zh", "str", "The clause of the plan that states it, verbatim"),
     ),
     key=("target_id",),
+    in_plan=True,
 )
 
 INDICATORS = Table(
@@ -158,7 +142,7 @@ INDICATORS = Table(
 REGIONS = Table(
     "regions",
     "regions.csv",
-    "Regions observed: Jinan and its benchmarks.",
+    "Regions observed: the region a plan assesses and its benchmarks.",
     (
         Field("region", "str", "Code used in observations", unique=True, pattern=r"^[a-z0-9_]+$"),
         Field("name_zh", "str", "Name, Chinese"),
@@ -190,7 +174,7 @@ OBSERVATIONS = Table(
         Field("source_id", "str", "Source (sources.csv)"),
         Field("note", "str", "Caveats as recorded by the collector", nullable=True),
     ),
-    key=("indicator_key", "region", "year", "measure", "period", "record_type"),
+    key=OBSERVATION_KEY,
     multi_file=True,
 )
 
@@ -217,7 +201,7 @@ SEARCH_LOG = Table(
     "search_log.csv",
     "How the data of each quantified target and milestone was searched for: what, where, when, and what came of it.",
     (
-        Field("target_id", "str", "Target searched for (targets.csv): a quantified target or a milestone"),
+        Field("target_id", "str", "Target searched for (the plan's targets.csv): a quantified target or a milestone"),
         Field("searched_on", "str", "Date of the search, ISO (YYYY-MM-DD)", pattern=r"^\d{4}-\d{2}-\d{2}$"),
         Field("outcome", "str", "found_full (baseline and a later full-year figure added) / found_partial_only / "
               "found_no_baseline / found_baseline_only / nothing_found", choices=SEARCH_OUTCOMES),
@@ -229,6 +213,7 @@ SEARCH_LOG = Table(
               pattern=r"^https?://\S+$"),
     ),
     key=("target_id", "searched_on"),
+    in_plan=True,
 )
 
 TABLES: dict[str, Table] = {
@@ -282,7 +267,7 @@ def dictionary_frame() -> pd.DataFrame:
             rows.append(
                 {
                     "table": t.name,
-                    "file": t.path,
+                    "file": f"plans/<plan-id>/{t.path}" if t.in_plan else t.path,
                     "column": f.name,
                     "type": f.dtype,
                     "required": "yes" if f.required else "no",

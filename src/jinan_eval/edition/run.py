@@ -21,16 +21,17 @@ from pathlib import Path
 
 import nbformat
 
-from .data import DEFAULT_DATA_DIR, Dataset, load_dataset
-from .render import CHART_DIR_ENV
-from .store import swap_directory
+from ..config import BUILD_DIR, DEFAULT_DATA_DIR, LANGS, TEMPLATE_DIR
+from ..data import Dataset, load_dataset
+from ..report.messages import Messages
+from ..report.render import CHART_DIR_ENV
+from ..store import swap_directory
+from ..vocabulary import SECTION_KEY_PROJECT
 
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE_DIR = ROOT / "notebooks"
-BUILD_DIR = ROOT / "_build"
-LANGS = ("zh", "en")
 # the kernel's own start-up warnings (e.g. about its local TCP sockets) would bury the progress bar
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+HEADING_KEYS = ("overview", "headline", "dashboard", "counts", "targets", "tasks", "gaps", "data", "mechanisms",
+                "sources", "coverage", "source_list", "caveats", "downloads", "search_log")
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 
 
@@ -43,6 +44,11 @@ class PageJob:
     parameters: dict
     placeholders: dict = field(default_factory=dict)
 
+    @property
+    def page(self) -> str:
+        """The page's name in the book (its file name without .ipynb)."""
+        return Path(self.output).stem
+
 
 class NotebookFailed(RuntimeError):
     """A notebook raised: carries the notebook, the cell and the error."""
@@ -54,25 +60,22 @@ class NotebookFailed(RuntimeError):
 
 
 def page_jobs(dataset: Dataset, report_year: int, lang: str, data_dir: Path) -> list[PageJob]:
-    """The 13 pages of an edition: overview, ten key projects, mechanisms, data sources."""
-    from .text import HEADINGS, PAGE_TITLES
-
-    common = {"report_year": int(report_year), "lang": lang, "data_dir": str(data_dir)}
-    words = HEADINGS[lang]
-    titles = PAGE_TITLES[lang]
-    title_col = "title_zh" if lang == "zh" else "title_en"
-    jobs = [PageJob("overview.ipynb", "overview.ipynb", common, {**words, "page_title": titles["overview"]})]
-    projects = dataset.sections[dataset.sections["kind"] == "key_project"]
+    """The notebook pages of an edition, in book order: overview, one page per key project, mechanisms, data
+    and sources. The same list drives papermill and the book's table of contents."""
+    m = Messages(lang)
+    common = {"report_year": int(report_year), "lang": lang, "data_dir": str(data_dir), "plan_id": dataset.plan.id}
+    words = {f"h_{key}": m(f"heading.{key}") for key in HEADING_KEYS}
+    jobs = [PageJob("overview.ipynb", "overview.ipynb", common, {**words, "page_title": m("page.overview")})]
+    projects = dataset.sections[dataset.sections["kind"] == SECTION_KEY_PROJECT]
     for rec in projects.itertuples():
-        number = rec.section_id[2:]
-        title = f"{rec.number_zh} {rec.title_zh}" if lang == "zh" else f"Key project {number}: {rec.title_en}"
+        title = m("page.key_project", number=rec.number_zh, n=rec.section_id[2:],
+                  title=rec.title_zh if lang == "zh" else rec.title_en)
         jobs.append(PageJob("key_project.ipynb", f"{rec.section_id.lower()}.ipynb",
-                            {**common, "project_id": rec.section_id},
-                            {**words, "page_title": title, "title": getattr(rec, title_col)}))
+                            {**common, "project_id": rec.section_id}, {**words, "page_title": title}))
     jobs.append(PageJob("mechanisms.ipynb", "mechanisms.ipynb", common,
-                        {**words, "page_title": titles["mechanisms"]}))
+                        {**words, "page_title": m("page.mechanisms")}))
     jobs.append(PageJob("data_sources.ipynb", "data_sources.ipynb", common,
-                        {**words, "page_title": titles["data_sources"]}))
+                        {**words, "page_title": m("page.data_sources")}))
     return jobs
 
 
@@ -110,7 +113,7 @@ def strip_volatile_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def execute_job(job: PageJob, template_dir: Path, out_dir: Path) -> Path:
+def execute_job(job: PageJob, template_dir: Path, out_dir: Path, chart_dir: Path | None = None) -> Path:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -120,8 +123,12 @@ def execute_job(job: PageJob, template_dir: Path, out_dir: Path) -> Path:
     try:
         # the kernel's working directory is set through nbclient's resources, not papermill's cwd= (which
         # calls os.chdir for the whole process: unsafe with notebooks running in parallel threads)
+        # the kernel (not this process) learns where to write the charts' static SVGs
+        chart_arg = ([f"--IPKernelApp.exec_lines=import os; os.environ[{CHART_DIR_ENV!r}] = {str(chart_dir)!r}"]
+                     if chart_dir is not None else [])
         result = pm.execute_notebook(nb, None, parameters=job.parameters, kernel_name="python3",
-                                     progress_bar=False, log_output=False, extra_arguments=KERNEL_ARGUMENTS,
+                                     progress_bar=False, log_output=False,
+                                     extra_arguments=KERNEL_ARGUMENTS + chart_arg,
                                      resources={"metadata": {"path": str(out_dir)}})
     except PapermillExecutionError as exc:
         raise NotebookFailed(job.output, exc.exec_count, f"{exc.ename}: {exc.evalue}") from None
@@ -143,7 +150,7 @@ RUN_KEY_FILE = ".run-key"
 def run_key(report_year: int, lang: str, data_dir: Path, template_dir: Path) -> str:
     """Everything an edition's notebooks depend on: data, templates, package code and parameters."""
     digest = hashlib.sha256(f"{report_year}|{lang}".encode())
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     for folder, pattern in ((Path(data_dir), "*"), (Path(template_dir), "*.ipynb"), (package, "*.py")):
         for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and not p.name.startswith(".")
                            and "__pycache__" not in p.parts):
@@ -155,7 +162,7 @@ def run_key(report_year: int, lang: str, data_dir: Path, template_dir: Path) -> 
 
 def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, data_dir: Path = DEFAULT_DATA_DIR,
                   build_dir: Path = BUILD_DIR, template_dir: Path = TEMPLATE_DIR, progress: bool = True,
-                  only: list[str] | None = None, reuse: bool = True) -> Path:
+                  only: list[str] | None = None, reuse: bool = True, dataset: Dataset | None = None) -> Path:
     """Execute every page of one edition; returns the output directory. Raises :class:`NotebookFailed`.
 
     When the previous run of the same edition had the same inputs (:func:`run_key`) its notebooks are reused.
@@ -167,18 +174,17 @@ def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, d
     key_file = final / RUN_KEY_FILE
     if reuse and not only and key_file.exists() and key_file.read_text() == key:
         return final
-    dataset = load_dataset(data_dir)
+    dataset = dataset if dataset is not None else load_dataset(data_dir)
     page_list = page_jobs(dataset, report_year, lang, Path(data_dir).resolve())
     if only:
         page_list = [j for j in page_list if j.output in only]
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{report_year}-{lang}-", dir=final.parent))
-    os.environ[CHART_DIR_ENV] = str(staging / "charts")
     workers = max(1, jobs or os.cpu_count() or 1)
     bar = _progress(len(page_list), f"{report_year} {lang}", progress)
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
-        futures = [pool.submit(execute_job, job, template_dir, staging) for job in page_list]
+        futures = [pool.submit(execute_job, job, template_dir, staging, staging / "charts") for job in page_list]
         for fut in as_completed(futures):
             fut.result()  # the first failure stops the run
             bar.update(1)
@@ -194,8 +200,6 @@ def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, d
         bar.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    finally:
-        os.environ.pop(CHART_DIR_ENV, None)
     return final
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .method import STATUS_LABELS, STATUS_ORDER
+from ..vocabulary import STATUS_ORDER
+from .messages import Messages
 
 STATUS_COLOURS = {
     "achieved": "#1a7f37",
@@ -24,38 +25,27 @@ STATUS_COLOURS = {
     "insufficient_data": "#8a8f98",
     "not_quantified": "#d9dce0",
 }
-REGION_COLOURS = {"jinan": "#1f5fa8", "shandong": "#e07b39", "china": "#7a7a7a"}
+#: The region assessed is drawn in blue; benchmarks, in the order the plan lists them, in the other colours.
+ASSESSED_COLOUR = "#1f5fa8"
+BENCHMARK_COLOURS = ("#e07b39", "#7a7a7a", "#8e6bb8", "#3a9a8f")
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 
-TEXT = {
-    "year": {"zh": "年份", "en": "Year"},
-    "value": {"zh": "数值", "en": "Value"},
-    "region": {"zh": "地区", "en": "Region"},
-    "source": {"zh": "来源", "en": "Source"},
-    "series": {"zh": "系列", "en": "Series"},
-    "observed": {"zh": "观测值", "en": "Observed"},
-    "path": {"zh": "目标路径", "en": "Path to target"},
-    "target": {"zh": "目标", "en": "Target"},
-    "status": {"zh": "状态", "en": "Status"},
-    "target_id": {"zh": "目标", "en": "Target"},
-    "report_year": {"zh": "评估年份", "en": "Report year"},
-    "count": {"zh": "目标数", "en": "Targets"},
-    "indicator": {"zh": "指标", "en": "Indicator"},
-    "rows": {"zh": "数据条数", "en": "Data rows"},
-    "change_vs_base": {"zh": "较{base}年变化（%）", "en": "Change vs {base} (%)"},
-    "yoy": {"zh": "较上年变化（%）", "en": "Change on previous year (%)"},
-    "required_rate": {"zh": "所需年均变化", "en": "Required annual change"},
-    "added_since": {"zh": "{base}年以来累计新增（{unit}）", "en": "Added since {base} ({unit})"},
-    "note": {"zh": "说明", "en": "Note"},
-}
+
+def region_colours(assessed: str, benchmarks: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """Colour of each region code: the assessed region first, then each benchmark."""
+    colours = {assessed: ASSESSED_COLOUR}
+    for code, colour in zip(benchmarks, BENCHMARK_COLOURS):
+        colours[code] = colour
+    return colours
 
 
 def t(key: str, lang: str, **kw) -> str:
-    return TEXT[key][lang].format(**kw)
+    """A chart word from the message catalogue (``chart.<key>``)."""
+    return Messages(lang)(f"chart.{key}", **kw)
 
 
 def status_label(status: str, lang: str) -> str:
-    return STATUS_LABELS[status][lang]
+    return Messages(lang).status(status)
 
 
 def _base(chart: alt.Chart, title: str, width: int = 560, height: int = 260) -> alt.Chart:
@@ -78,13 +68,13 @@ def _points_frame(obs: pd.DataFrame, regions: pd.DataFrame, lang: str) -> pd.Dat
     return frame[["year", "value", "unit", "region", "region_name", "source_title", "qualifier", "measure"]]
 
 
-def observed_layer(points: pd.DataFrame, y_title: str, lang: str) -> alt.Chart:
+def observed_layer(points: pd.DataFrame, y_title: str, lang: str, colours: dict[str, str]) -> alt.Chart:
     """Observed values only: one point per observation row, a line joining a region's points."""
     colour = alt.Color("region_name:N", title=t("region", lang),
                        scale=alt.Scale(domain=list(points["region_name"].unique()),
-                                       range=[REGION_COLOURS.get(r, "#444") for r in points["region"].unique()]))
+                                       range=[colours.get(r, "#444") for r in points["region"].unique()]))
     tooltip = [alt.Tooltip("year:O", title=t("year", lang)), alt.Tooltip("value:Q", title=t("value", lang)),
-               alt.Tooltip("unit:N", title="unit"), alt.Tooltip("qualifier:N", title=t("note", lang)),
+               alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("qualifier:N", title=t("note", lang)),
                alt.Tooltip("region_name:N", title=t("region", lang)),
                alt.Tooltip("source_title:N", title=t("source", lang))]
     base = alt.Chart(points).encode(
@@ -110,11 +100,12 @@ def target_layer(year: int, value: float, label: str) -> alt.Chart:
 
 def target_chart(title: str, points: pd.DataFrame, regions: pd.DataFrame, y_title: str, lang: str,
                  path: pd.DataFrame | None = None, target: tuple[int, float, str] | None = None,
-                 description: str = "") -> alt.Chart | None:
-    """Observed series (Jinan and benchmarks) against the path to the target; None when nothing is observed."""
+                 description: str = "", colours: dict[str, str] | None = None) -> alt.Chart | None:
+    """Observed series (the region assessed and benchmarks) against the path to the target; None when nothing
+    is observed."""
     if points.empty:
         return None
-    layers = [observed_layer(_points_frame(points, regions, lang), y_title, lang)]
+    layers = [observed_layer(_points_frame(points, regions, lang), y_title, lang, colours or {})]
     if path is not None and not path.empty:
         layers.insert(0, path_layer(path, lang))
     if target is not None:

@@ -1,7 +1,9 @@
-"""Load the data directory and validate it: every table, then every cross-reference.
+"""Load the data directory and validate it: the plan's configuration, every table, then every cross-reference.
 
-target → indicator → observation → source, and search log → target: each link is checked, and every problem is reported with its
-file, row and column. :func:`load_dataset` refuses data with errors; :func:`validate` returns the report.
+A data directory holds shared tables (indicator catalogue, regions, observations, sources) and one folder per
+plan (``plans/<plan-id>/``: plan.yaml, sections, targets, search log). target → indicator → observation → source,
+and search log → target: each link is checked, and every problem is reported with its file, row and column.
+:func:`load_dataset` refuses data with errors; :func:`validate` returns the report.
 """
 
 from __future__ import annotations
@@ -10,34 +12,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from .problems import DataValidationError, Report
-from .schema import (
-    INDICATORS,
+from ..config import DEFAULT_DATA_DIR, PlanConfig, PlanConfigError, load_plan_config
+from ..vocabulary import (
     MEASURES_NEEDING_BASE_YEAR,
-    OBSERVATIONS,
-    REGIONS,
-    SEARCH_LOG,
-    SECTIONS,
-    SOURCES,
-    TARGET_KINDS_QUANTIFIED,
-    TARGETS,
-    Table,
+    OBSERVATION_KEY,
+    OBSERVED,
+    PERCENT_MEASURES,
+    QUANTIFIED_KINDS,
+    RATED_KINDS,
 )
+from .problems import DataValidationError, Report
 from .read import read_table
-
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-PLAN_FILE = "plan/plan.yaml"
-PLAN_KEYS = ("id", "title_zh", "title_en", "document_number", "issued", "url", "base_year", "target_year")
-UNIT_FREE_MEASURES = {"cumulative_change_pct": "%", "yoy_change_pct": "%"}
+from .schema import INDICATORS, OBSERVATIONS, REGIONS, SEARCH_LOG, SECTIONS, SOURCES, TARGETS, Table
 
 
 @dataclass
 class Dataset:
     """The validated data of one plan: the plan, its targets, the catalogue, observations and sources."""
 
-    plan: dict
+    plan: PlanConfig
     sections: pd.DataFrame
     targets: pd.DataFrame
     indicators: pd.DataFrame
@@ -54,32 +48,40 @@ class Dataset:
                                            "locator": "source_locator"})
         return self.observations.merge(src, on="source_id", how="left")
 
+    def observed(self, report_year: int | None = None) -> pd.DataFrame:
+        """Observed figures (not other plans' targets), up to ``report_year`` when given, with their sources."""
+        obs = self.observations_with_sources()
+        keep = obs["record_type"] == OBSERVED
+        if report_year is not None:
+            keep &= obs["year"] <= report_year
+        return obs[keep]
 
-def _read(data_dir: Path, table: Table, report: Report) -> pd.DataFrame | None:
+    def years_with_data(self) -> list[int]:
+        """Years with at least one observed figure of the assessed region."""
+        obs = self.observations
+        rows = obs[(obs["region"] == self.plan.region) & (obs["record_type"] == OBSERVED)]
+        return sorted(int(y) for y in rows["year"].unique())
+
+
+def _read(data_dir: Path, table: Table, report: Report, plan: PlanConfig) -> pd.DataFrame | None:
+    rel = f"{plan.folder}/{table.path}" if table.in_plan else table.path
     if table.multi_file:
-        files = sorted(data_dir.glob(table.path))
+        files = sorted(data_dir.glob(rel))
         if not files:
-            report.error(table.path, None, None, "file.missing", f"no files match {table.path}")
+            report.error(rel, None, None, "file.missing", f"no files match {rel}")
             return None
         frames = [f for f in (read_table(p, table, report, data_dir) for p in files) if f is not None]
         return pd.concat(frames, ignore_index=True) if frames else None
-    return read_table(data_dir / table.path, table, report, data_dir)
+    return read_table(data_dir / rel, table, report, data_dir)
 
 
-def _read_plan(data_dir: Path, report: Report) -> dict:
-    path = data_dir / PLAN_FILE
+def _read_plan(data_dir: Path, plan_id: str | None, report: Report) -> PlanConfig | None:
     try:
-        plan = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError:
-        report.error(PLAN_FILE, None, None, "file.missing", "plan description is missing")
-        return {}
-    except yaml.YAMLError as exc:
-        report.error(PLAN_FILE, None, None, "yaml", str(exc))
-        return {}
-    for key in PLAN_KEYS:
-        if key not in plan:
-            report.error(PLAN_FILE, None, key, "required", f"'{key}' is missing")
-    return plan
+        return load_plan_config(data_dir, plan_id)
+    except PlanConfigError as exc:
+        for file, key, message in exc.problems:
+            report.error(file, None, key, "plan", message)
+        return None
 
 
 def _rows_not_in(frame: pd.DataFrame, column: str, allowed: set, report: Report, rule: str, what: str) -> None:
@@ -96,7 +98,7 @@ def check_targets(targets: pd.DataFrame, sections: pd.DataFrame | None, indicato
         _rows_not_in(targets, "indicator_key", set(indicators["indicator_key"]), report, "ref.indicator",
                      "indicator (indicators.csv)")
     for rec in targets.itertuples():
-        quantified = rec.kind in TARGET_KINDS_QUANTIFIED
+        quantified = rec.kind in QUANTIFIED_KINDS
         if quantified:
             for col in ("indicator_key", "target_value", "unit", "base_year"):
                 if pd.isna(getattr(rec, col)):
@@ -141,7 +143,7 @@ def _check_units(obs: pd.DataFrame, indicators: pd.DataFrame, report: Report) ->
     for rec in obs.itertuples():
         if rec.indicator_key not in unit_of or pd.isna(rec.unit):
             continue
-        expected = UNIT_FREE_MEASURES.get(rec.measure, unit_of[rec.indicator_key])
+        expected = "%" if rec.measure in PERCENT_MEASURES else unit_of[rec.indicator_key]
         if rec.measure != "yoy_change_abs" and rec.unit != expected:
             report.error(rec.at_file, rec.at_line, "unit", "observation.unit",
                          f"unit {rec.unit!r} differs from {expected!r} expected for '{rec.indicator_key}' "
@@ -149,7 +151,7 @@ def _check_units(obs: pd.DataFrame, indicators: pd.DataFrame, report: Report) ->
 
 
 def _check_conflicts(obs: pd.DataFrame, report: Report) -> None:
-    key = list(OBSERVATIONS.key)
+    key = list(OBSERVATION_KEY)
     preferred = obs["preferred"].fillna(False) if "preferred" in obs else pd.Series(False, index=obs.index)
     frame = obs.assign(_preferred=preferred.astype(bool))
     for _, group in frame.groupby(key, dropna=False):
@@ -161,7 +163,7 @@ def _check_conflicts(obs: pd.DataFrame, report: Report) -> None:
         first = group.iloc[0]
         others = ", ".join(f"{r.at_file}:{r.at_line}" for r in group.iloc[1:].itertuples())
         rule_msg = ("more than one row is marked preferred" if n_pref > 1 else
-                    "same indicator, region, year and measure with different values "
+                    "same indicator, region, year, measure and base year with different values "
                     f"({', '.join(str(v) for v in group['value'])}); mark exactly one row preferred")
         report.error(first["at_file"], int(first["at_line"]), "value", "observation.duplicate",
                      f"{rule_msg}; also at {others}")
@@ -179,9 +181,9 @@ def check_sources(sources: pd.DataFrame, obs: pd.DataFrame | None, report: Repor
 def check_search_log(log: pd.DataFrame, targets: pd.DataFrame | None, report: Report) -> None:
     """Each entry names a target that data can settle (quantified or milestone), once per search date."""
     if targets is not None:
-        _rows_not_in(log, "target_id", set(targets["target_id"]), report, "ref.target", "target (plan/targets.csv)")
+        _rows_not_in(log, "target_id", set(targets["target_id"]), report, "ref.target", "target (targets.csv)")
         kind_of = dict(zip(targets["target_id"], targets["kind"]))
-        searchable = set(TARGET_KINDS_QUANTIFIED) | {"milestone"}
+        searchable = set(RATED_KINDS)
         for rec in log.itertuples():
             kind = kind_of.get(rec.target_id)
             if kind is not None and kind not in searchable:
@@ -194,18 +196,34 @@ def check_search_log(log: pd.DataFrame, targets: pd.DataFrame | None, report: Re
                      f"{rec.target_id} already has an entry for {rec.searched_on}; merge the two")
 
 
-def validate(data_dir: Path = DEFAULT_DATA_DIR) -> tuple[Report, Dataset | None]:
-    """Check every table and every cross-reference. Returns the report and, when readable, the dataset."""
+def check_plan_regions(plan: PlanConfig, regions: pd.DataFrame, report: Report) -> None:
+    """The region a plan assesses and its benchmarks must be known regions."""
+    known = set(regions["region"])
+    name = f"{plan.folder}/plan.yaml"
+    for key, codes in (("region", [plan.region]), ("benchmarks", list(plan.benchmarks))):
+        for code in codes:
+            if code not in known:
+                report.error(name, None, key, "ref.region", f"{code!r} is not a known region (regions.csv)")
+
+
+def validate(data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None) -> tuple[Report, Dataset | None]:
+    """Check the plan's configuration, every table and every cross-reference.
+
+    Returns the report and, when readable, the dataset of the plan ``plan_id`` (default: the only plan)."""
     data_dir = Path(data_dir)
     report = Report()
-    plan = _read_plan(data_dir, report)
-    sections = _read(data_dir, SECTIONS, report)
-    targets = _read(data_dir, TARGETS, report)
-    indicators = _read(data_dir, INDICATORS, report)
-    regions = _read(data_dir, REGIONS, report)
-    observations = _read(data_dir, OBSERVATIONS, report)
-    sources = _read(data_dir, SOURCES, report)
-    search_log = _read(data_dir, SEARCH_LOG, report)
+    plan = _read_plan(data_dir, plan_id, report)
+    if plan is None:
+        return report, None
+    sections = _read(data_dir, SECTIONS, report, plan)
+    targets = _read(data_dir, TARGETS, report, plan)
+    indicators = _read(data_dir, INDICATORS, report, plan)
+    regions = _read(data_dir, REGIONS, report, plan)
+    observations = _read(data_dir, OBSERVATIONS, report, plan)
+    sources = _read(data_dir, SOURCES, report, plan)
+    search_log = _read(data_dir, SEARCH_LOG, report, plan)
+    if regions is not None:
+        check_plan_regions(plan, regions, report)
     if indicators is not None:
         check_indicators(indicators, sections, report)
     if targets is not None:
@@ -222,9 +240,9 @@ def validate(data_dir: Path = DEFAULT_DATA_DIR) -> tuple[Report, Dataset | None]
     return report, Dataset(plan, *frames, data_dir=data_dir)
 
 
-def load_dataset(data_dir: Path = DEFAULT_DATA_DIR) -> Dataset:
+def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None) -> Dataset:
     """Load the data directory, or raise :class:`DataValidationError` listing every error."""
-    report, dataset = validate(data_dir)
+    report, dataset = validate(data_dir, plan_id)
     if not report.ok or dataset is None:
         raise DataValidationError(report)
     return dataset

@@ -1,7 +1,7 @@
 """Data gaps: the targets an edition cannot rate, each paired with the record of how its data was searched for.
 
 A gap is a quantified target rated "insufficient data" or a milestone rated "unknown". The search log
-(``data/search_log.csv``) says for each what was searched, where and when, and why nothing usable came of it,
+(``plans/<plan-id>/search_log.csv``) says for each what was searched, where and when, and why nothing usable came of it,
 so that a gap reads as a fact about what is published rather than about effort.
 """
 
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-GAP_STATUSES = ("insufficient_data", "unknown")
+from ..vocabulary import GAP_STATUSES
+
 LOG_COLUMNS = ("searched_on", "outcome", "queries", "where_searched", "reason_zh", "reason_en", "closest_url")
 
 

@@ -30,14 +30,17 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from . import __version__
-from .data import DEFAULT_DATA_DIR, Dataset, load_dataset
-from .run import BUILD_DIR, ROOT, TEMPLATE_DIR, run_notebooks
-from .store import swap_directory, write_text_atomic
+from .. import __version__
+from ..assess import assess_edition, assess_history, sensitivity
+from ..config import BOOK_CONFIG_TEMPLATE, BOOK_DIR, BUILD_DIR, DEFAULT_DATA_DIR, ROOT, TEMPLATE_DIR, VENDOR_DIR
+from ..data import Dataset, load_dataset
+from ..report import book_pages
+from ..report.messages import Messages
+from ..store import swap_directory, write_text_atomic
+from ..vocabulary import RATED_KINDS, SECTION_MAIN
+from . import downloads
+from .run import page_jobs, run_notebooks
 
-BOOK_DIR = ROOT / "book"
-CONFIG_TEMPLATE = ROOT / "_config.yml"
-VENDOR_DIR = ROOT / "node_modules"
 VENDOR_FILES = {
     "vega.min.js": "vega/build/vega.min.js",
     "vega-lite.min.js": "vega-lite/build/vega-lite.min.js",
@@ -107,26 +110,27 @@ def manifest_for(edition: Edition, dataset: Dataset, data_dir: Path) -> dict:
         "data_hash": data_hash(data_dir),
         "data_cutoff": data_cutoff(dataset, edition.year),
         "built_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
-        "plan": dataset.plan.get("document_number"),
+        "plan": dataset.plan.id,
+        "plan_document": dataset.plan.document_number,
     }
 
 
 def latest_year_with_data(dataset: Dataset) -> int:
-    """The latest year with at least one observed Jinan figure (the default edition)."""
-    obs = dataset.observations
-    jinan = obs[(obs["region"] == dataset.plan.get("region", "jinan")) & (obs["record_type"] == "observed")]
-    return int(jinan["year"].max())
+    """The latest year with at least one observed figure of the region assessed."""
+    years = dataset.years_with_data()
+    if not years:
+        raise BuildFailed(f"no observed figure for {dataset.plan.region!r}: there is no edition to build")
+    return years[-1]
 
 
 def latest_edition_year(dataset: Dataset) -> int:
-    """The default edition: the latest year with Jinan data, at most the plan's target year."""
-    return min(latest_year_with_data(dataset), int(dataset.plan["target_year"]))
+    """The default edition: the latest year with data of the region assessed, within the plan's report years."""
+    return max(min(latest_year_with_data(dataset), dataset.plan.target_year), dataset.plan.first_year)
 
 
 def edition_years(dataset: Dataset) -> list[int]:
-    """Every report year from the first plan year to the default edition."""
-    first = int(dataset.plan["base_year"]) + 1
-    return list(range(first, latest_edition_year(dataset) + 1))
+    """Every report year from the plan's first report year to the default edition."""
+    return list(range(dataset.plan.first_year, latest_edition_year(dataset) + 1))
 
 
 # ---------------------------------------------------------------- sources of the book
@@ -134,25 +138,37 @@ def edition_years(dataset: Dataset) -> list[int]:
 
 def book_config(edition: Edition, manifest: dict, dataset: Dataset) -> dict:
     """The edition's _config.yml: the shared template plus the edition's title, banner and switcher."""
-    config = yaml.safe_load(CONFIG_TEMPLATE.read_text(encoding="utf-8"))
-    zh = edition.lang == "zh"
-    config["title"] = (f"济南市“十四五”节能减排评估报告 · {edition.year}年度版" if zh else
-                       f"Jinan 14th FYP Energy-Saving and Emission-Reduction Evaluation · {edition.year} edition")
+    config = yaml.safe_load(BOOK_CONFIG_TEMPLATE.read_text(encoding="utf-8"))
+    m = Messages(edition.lang)
+    plan = dataset.plan
+    config["title"] = m("page.book_title", title=plan.text("report_title", edition.lang), year=edition.year)
+    config["author"] = plan.text("report_title", edition.lang)
     sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
-    sphinx_config["language"] = "zh_CN" if zh else "en"
+    sphinx_config["language"] = "zh_CN" if m.zh else "en"
     options = sphinx_config.setdefault("html_theme_options", {})
-    banner = (f"{edition.year}年度版 · 数据截至 {manifest['data_cutoff']} · 评估年份 {edition.year}" if zh else
-              f"{edition.year} edition · data cut-off {manifest['data_cutoff']} · report year {edition.year}")
+    repository = plan.repository_url
+    html_options = config.setdefault("html", {})
+    for key in ("use_issues_button", "use_repository_button"):
+        html_options[key] = bool(repository)
+        options[key] = bool(repository)
+    if repository:
+        config.setdefault("repository", {})["url"] = repository
+        options["repository_url"] = repository
+    else:
+        config.pop("repository", None)
+        options.pop("repository_url", None)
+    banner = m("page.banner", year=edition.year, cutoff=manifest["data_cutoff"])
     options["announcement"] = f'<span class="edition-banner" data-edition="{edition.year}">{html.escape(banner)}</span>'
     options["switcher"] = {"json_url": "../switcher.json", "version_match": str(edition.year)}
     return config
 
 
-def toc(edition: Edition) -> dict:
-    chapters = [{"file": "overview"}]
-    chapters += [{"file": f"kp{i}"} for i in range(1, 11)]
-    chapters += [{"file": "mechanisms"}, {"file": "data_sources"}, {"file": "changes"}, {"file": "methods"},
-                 {"file": "data_dictionary"}, {"file": "how_to_review"}]
+MARKDOWN_PAGES = ("changes", "methods", "data_dictionary", "how_to_review")
+
+
+def toc(pages: list[str]) -> dict:
+    """The table of contents: the notebook pages in the order papermill runs them, then the generated pages."""
+    chapters = [{"file": page} for page in [*pages, *MARKDOWN_PAGES]]
     return {"format": "jb-book", "root": "index", "chapters": chapters}
 
 
@@ -167,11 +183,64 @@ def vendor_static(static_dir: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def prepare_source(edition: Edition, dataset: Dataset, manifest: dict, notebooks: Path, src: Path,
-                   build_dir: Path = BUILD_DIR) -> None:
-    """Assemble the Jupyter Book source of one edition in ``src``."""
-    from . import pages
+@dataclass
+class EditionResults:
+    """Everything an edition shows beyond its notebooks, computed once per build: this year's assessment, every
+    report year's up to it, the previous year's, and the sensitivity of the statuses to the thresholds."""
 
+    assessment: pd.DataFrame
+    history: pd.DataFrame
+    sensitivity: pd.DataFrame
+
+    @classmethod
+    def compute(cls, dataset: Dataset, year: int) -> "EditionResults":
+        history = assess_history(dataset, range(dataset.plan.first_year, year + 1))
+        current = history[history["report_year"] == year].reset_index(drop=True)
+        if current.empty:  # a year before the first report year: assess it on its own
+            current = assess_edition(dataset, year)
+        return cls(current, history, sensitivity(dataset, year))
+
+    def previous(self, dataset: Dataset, year: int) -> pd.DataFrame:
+        before = self.history[self.history["report_year"] == year - 1]
+        return before if not before.empty else assess_edition(dataset, year - 1)
+
+
+def _worked_example(dataset: Dataset, results: EditionResults, lang: str) -> str:
+    """The first rated headline target, field by field."""
+    main = dataset.sections.loc[dataset.sections["kind"] == SECTION_MAIN, "section_id"]
+    targets = dataset.targets[dataset.targets["section_id"].isin(main) & dataset.targets["kind"].isin(RATED_KINDS)]
+    if targets.empty:
+        return ""
+    target = targets.iloc[0].to_dict()
+    row = results.assessment.set_index("target_id").loc[target["target_id"]].to_dict()
+    row["target_id"] = target["target_id"]
+    return book_pages.worked_example(target, row, lang)
+
+
+def markdown_pages(edition: Edition, dataset: Dataset, manifest: dict, results: EditionResults,
+                   build_dir: Path) -> dict[str, str]:
+    """The generated pages of an edition; "what changed" compares with the published previous edition if any."""
+    lang = edition.lang
+    previous_file = Edition(edition.year - 1, lang).site_dir(build_dir) / "data" / "assessment.csv"
+    published = previous_file.exists()
+    if published:
+        before = pd.read_csv(previous_file)
+        before = before[before["report_year"] == edition.year - 1]
+    else:
+        before = results.previous(dataset, edition.year)
+    return {
+        "index.md": book_pages.index_page(edition.year, lang, dataset, manifest),
+        "changes.md": book_pages.changes_page(edition.year, lang, dataset, results.assessment, before, published),
+        "data_dictionary.md": book_pages.data_dictionary_page(lang),
+        "methods.md": book_pages.methods_page(lang, BOOK_DIR, _worked_example(dataset, results, lang),
+                                              book_pages.sensitivity_table(results.sensitivity, lang)),
+        "how_to_review.md": book_pages.how_to_review_page(BOOK_DIR),
+    }
+
+
+def prepare_source(edition: Edition, dataset: Dataset, manifest: dict, notebooks: Path, src: Path,
+                   pages: list[str], results: EditionResults, build_dir: Path = BUILD_DIR) -> None:
+    """Assemble the Jupyter Book source of one edition in ``src``."""
     # Jupyter Book adds every .js file of a static path to every page. The vendored libraries (and the MathJax
     # loader) are therefore copied as "extra" files into the output's _static/ and listed in _config.yml.
     shutil.copytree(BOOK_DIR / "_static", src / "_static")
@@ -181,9 +250,8 @@ def prepare_source(edition: Edition, dataset: Dataset, manifest: dict, notebooks
         shutil.copyfile(nb, src / nb.name)
     (src / "_config.yml").write_text(yaml.safe_dump(book_config(edition, manifest, dataset), allow_unicode=True,
                                                     sort_keys=False), encoding="utf-8")
-    (src / "_toc.yml").write_text(yaml.safe_dump(toc(edition), sort_keys=False), encoding="utf-8")
-    # the switcher file must exist at build time for the theme's check; the site-level one is written later
-    for name, text in pages.markdown_pages(edition, dataset, manifest, BOOK_DIR, build_dir).items():
+    (src / "_toc.yml").write_text(yaml.safe_dump(toc(pages), sort_keys=False), encoding="utf-8")
+    for name, text in markdown_pages(edition, dataset, manifest, results, build_dir).items():
         (src / name).write_text(text, encoding="utf-8")
 
 
@@ -242,48 +310,77 @@ def built_editions(build_dir: Path = BUILD_DIR) -> list[dict]:
     return sorted(found, key=lambda m: (-int(m["edition"]), m["lang"]))
 
 
-def write_site_index(build_dir: Path = BUILD_DIR) -> None:
+def write_site_index(plan, build_dir: Path = BUILD_DIR) -> None:
     """Rewrite the site's index.html and the switcher JSON files from the editions present."""
-    from . import pages
-
     site = build_dir / "site"
     editions = built_editions(build_dir)
-    write_text_atomic(site / "index.html", pages.site_index_html(editions))
+    write_text_atomic(site / "index.html", book_pages.site_index_html(editions, plan))
     for lang, folder in (("zh", site), ("en", site / "en")):
         entries = [e for e in editions if e["lang"] == lang]
         if not entries:
             continue
         newest = max(int(e["edition"]) for e in entries)
-        switcher = [{"name": f"{e['edition']}" + (" (latest)" if int(e["edition"]) == newest else ""),
+        m = Messages(lang)
+        switcher = [{"name": m("page.switcher_latest", year=e["edition"]) if int(e["edition"]) == newest
+                     else str(e["edition"]),
                      "version": str(e["edition"]), "url": f"../{e['edition']}/",
                      **({"preferred": True} if int(e["edition"]) == newest else {})} for e in entries]
         write_text_atomic(folder / "switcher.json", json.dumps(switcher, ensure_ascii=False, indent=2))
 
 
+def build_key(edition: Edition, data_dir: Path, template_dir: Path) -> str:
+    """Everything an edition is built from: data, templates, package code, book sources and parameters."""
+    digest = hashlib.sha256(f"{edition.year}|{edition.lang}".encode())
+    folders = ((Path(data_dir), "*"), (Path(template_dir), "*.ipynb"), (Path(__file__).resolve().parents[1], "*.py"),
+               (Path(__file__).resolve().parents[1], "*.yml"), (BOOK_DIR, "*"))
+    for folder, pattern in folders:
+        for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    digest.update(BOOK_CONFIG_TEMPLATE.read_bytes())
+    return digest.hexdigest()
+
+
+def is_up_to_date(edition: Edition, data_dir: Path, build_dir: Path, template_dir: Path = TEMPLATE_DIR) -> bool:
+    """Whether the published edition was built from exactly the current inputs."""
+    manifest = edition.site_dir(build_dir) / MANIFEST
+    if not manifest.exists():
+        return False
+    recorded = json.loads(manifest.read_text(encoding="utf-8")).get("build_key")
+    return recorded == build_key(edition, data_dir, template_dir)
+
+
 def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Path = DEFAULT_DATA_DIR,
                   build_dir: Path = BUILD_DIR, jobs: int | None = None, progress: bool = True,
-                  template_dir: Path = TEMPLATE_DIR) -> Path:
-    """Build one edition end to end; returns its directory. Nothing is replaced unless all steps pass."""
-    from . import downloads
+                  template_dir: Path = TEMPLATE_DIR, plan_id: str | None = None,
+                  dataset: Dataset | None = None) -> Path:
+    """Build one edition end to end; returns its directory. Nothing is replaced unless all steps pass.
 
+    The dataset is loaded once and the assessment computed once; both are handed down to every step."""
     edition = Edition(int(year), lang)
     final = edition.site_dir(build_dir)
     if final.exists() and not force:
         raise EditionExists(f"edition {edition.rel} already exists at {final}; use --force to rebuild it")
-    dataset = load_dataset(data_dir)
+    dataset = dataset if dataset is not None else load_dataset(data_dir, plan_id)
+    plan = dataset.plan
+    if edition.year not in plan.report_years:
+        raise BuildFailed(f"report year {edition.year} is outside the plan's report years "
+                          f"{plan.first_year}–{plan.target_year}")
     manifest = manifest_for(edition, dataset, Path(data_dir))
+    manifest["build_key"] = build_key(edition, data_dir, template_dir)
+    results = EditionResults.compute(dataset, edition.year)
+    pages = [job.page for job in page_jobs(dataset, edition.year, lang, Path(data_dir).resolve())]
     notebooks = run_notebooks(edition.year, lang, jobs=jobs, data_dir=data_dir, build_dir=build_dir,
-                              progress=progress, template_dir=template_dir)
+                              progress=progress, template_dir=template_dir, dataset=dataset)
     final.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".build-{edition.year}-{lang}-", dir=final.parent))
     try:
         src = work / "src"
         src.mkdir()
-        prepare_source(edition, dataset, manifest, notebooks, src, build_dir)
+        prepare_source(edition, dataset, manifest, notebooks, src, pages, results, build_dir)
         html_dir = run_jupyter_book(src)
         shutil.copytree(notebooks / "charts", html_dir / "charts", dirs_exist_ok=True) \
             if (notebooks / "charts").exists() else None
-        downloads.write_downloads(dataset, edition.year, html_dir / "data")
+        downloads.write_downloads(dataset, results.history, edition.year, html_dir / "data")
         (html_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         for leftover in (".buildinfo", "_sources"):
             path = html_dir / leftover
@@ -296,17 +393,18 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
         swap_directory(staged, final)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    write_site_index(build_dir)
+    write_site_index(plan, build_dir)
     return final
 
 
 def build_all(lang: str = "zh", force: bool = False, data_dir: Path = DEFAULT_DATA_DIR,
-              build_dir: Path = BUILD_DIR, jobs: int | None = None, progress: bool = True) -> list[Path]:
-    dataset = load_dataset(data_dir)
+              build_dir: Path = BUILD_DIR, jobs: int | None = None, progress: bool = True,
+              plan_id: str | None = None) -> list[Path]:
+    dataset = load_dataset(data_dir, plan_id)
     built = []
     for year in edition_years(dataset):
         if Edition(year, lang).site_dir(build_dir).exists() and not force:
             continue
-        built.append(build_edition(year, lang, force, data_dir, build_dir, jobs, progress))
-    write_site_index(build_dir)
+        built.append(build_edition(year, lang, force, data_dir, build_dir, jobs, progress, dataset=dataset))
+    write_site_index(dataset.plan, build_dir)
     return built

@@ -1,0 +1,36 @@
+"""Stage 2 · assess: Dataset → assessment table (codes and numbers, no prose).
+
+Modules: ``method`` (parameters), ``formulas`` (pure functions, the path), ``routes`` (where a position comes
+from), ``targets`` (status of every target), ``gaps`` (targets an edition cannot rate, with their search log).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import pandas as pd
+
+from ..data import Dataset
+from .method import MethodParams
+from .targets import OUTPUT_COLUMNS, assess_all_years, assess_targets, status_sensitivity
+
+__all__ = ["OUTPUT_COLUMNS", "MethodParams", "assess_all_years", "assess_edition", "assess_history",
+           "assess_targets", "sensitivity", "status_sensitivity"]
+
+
+def assess_edition(dataset: Dataset, report_year: int, params: MethodParams | None = None) -> pd.DataFrame:
+    """The assessment of every target of the dataset's plan as of ``report_year``."""
+    params = params or MethodParams.for_plan(dataset.plan)
+    return assess_targets(dataset.targets, dataset.observations, dataset.indicators, report_year, params)
+
+
+def assess_history(dataset: Dataset, years: Iterable[int], params: MethodParams | None = None) -> pd.DataFrame:
+    """assess_edition for each report year, concatenated."""
+    params = params or MethodParams.for_plan(dataset.plan)
+    return assess_all_years(dataset.targets, dataset.observations, dataset.indicators, years, params)
+
+
+def sensitivity(dataset: Dataset, report_year: int, shift: float = 0.05) -> pd.DataFrame:
+    """How many statuses change when both rating thresholds move by ±shift."""
+    params = MethodParams.for_plan(dataset.plan)
+    return status_sensitivity(dataset.targets, dataset.observations, dataset.indicators, report_year, params, shift)

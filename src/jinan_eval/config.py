@@ -1,0 +1,139 @@
+"""Paths of the project and the plan's configuration (:class:`PlanConfig`).
+
+The plan is the configuration: ``data/plans/<plan-id>/plan.yaml`` names the region assessed, its benchmarks,
+the base and target year, the first report year, the titles and the caveats of the report, and (optionally)
+the assessment method's parameters. Nothing about a particular plan lives in code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DATA_DIR = ROOT / "data"
+BUILD_DIR = ROOT / "_build"
+TEMPLATE_DIR = ROOT / "notebooks"
+BOOK_DIR = ROOT / "book"
+BOOK_CONFIG_TEMPLATE = ROOT / "_config.yml"
+VENDOR_DIR = ROOT / "node_modules"
+
+PLANS_DIR = "plans"
+PLAN_FILE = "plan.yaml"
+LANGS = ("zh", "en")
+
+#: Keys plan.yaml must have.
+REQUIRED_KEYS = ("id", "title_zh", "title_en", "document_number", "issued", "url", "base_year", "target_year",
+                 "region", "report_title_zh", "report_title_en")
+#: Method parameters plan.yaml may set under ``method:`` (see assess.method.MethodParams).
+METHOD_KEYS = ("on_track", "behind", "approx_tolerance", "route_order", "milestone_done_level",
+               "milestone_done_share")
+
+
+class PlanConfigError(ValueError):
+    """plan.yaml is missing, unreadable or incomplete: carries (file, key, message) problems."""
+
+    def __init__(self, problems: list[tuple[str, str | None, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{f}{' ' + repr(k) if k else ''}: {m}" for f, k, m in problems))
+
+
+@dataclass(frozen=True)
+class PlanConfig:
+    """One plan, as its plan.yaml states it."""
+
+    id: str
+    folder: str  # path of the plan folder relative to the data directory, e.g. "plans/jinan-14fyp-esr"
+    title_zh: str
+    title_en: str
+    document_number: str
+    issued: str
+    url: str
+    base_year: int
+    target_year: int
+    region: str
+    report_title_zh: str
+    report_title_en: str
+    benchmarks: tuple[str, ...] = ()
+    first_report_year: int | None = None
+    issuer_zh: str = ""
+    issuer_en: str = ""
+    repository_url: str = ""
+    caveats: tuple[dict, ...] = ()  # each {"zh": ..., "en": ...}
+    method: dict = field(default_factory=dict)
+
+    @property
+    def first_year(self) -> int:
+        """The first report year (the year after the base year unless plan.yaml says otherwise)."""
+        return int(self.first_report_year) if self.first_report_year else self.base_year + 1
+
+    @property
+    def report_years(self) -> range:
+        return range(self.first_year, self.target_year + 1)
+
+    def text(self, key: str, lang: str) -> str:
+        """A bilingual field, e.g. ``text("title", "en")`` → title_en."""
+        return str(getattr(self, f"{key}_{lang}"))
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def plan_folders(data_dir: Path) -> list[Path]:
+    """Every plan folder of a data directory (``plans/*/plan.yaml``), sorted by name."""
+    return sorted(p.parent for p in (Path(data_dir) / PLANS_DIR).glob(f"*/{PLAN_FILE}"))
+
+
+def plan_folder(data_dir: Path, plan_id: str | None = None) -> Path:
+    """The folder of the plan ``plan_id``; without an id, the data directory's only plan."""
+    folders = plan_folders(data_dir)
+    if plan_id is not None:
+        for folder in folders:
+            if folder.name == plan_id:
+                return folder
+        known = ", ".join(f.name for f in folders) or "none"
+        raise PlanConfigError([(f"{PLANS_DIR}/{plan_id}/{PLAN_FILE}", None, f"no such plan (plans found: {known})")])
+    if not folders:
+        raise PlanConfigError([(f"{PLANS_DIR}/*/{PLAN_FILE}", None,
+                                f"{Path(data_dir)} holds no plan: expected {PLANS_DIR}/<plan-id>/{PLAN_FILE}")])
+    if len(folders) > 1:
+        raise PlanConfigError([(f"{PLANS_DIR}/", None, "several plans: name one with --plan ("
+                                + ", ".join(f.name for f in folders) + ")")])
+    return folders[0]
+
+
+def load_plan_config(data_dir: Path, plan_id: str | None = None) -> PlanConfig:
+    """Read and check ``plans/<id>/plan.yaml``; raises :class:`PlanConfigError` naming the file and key."""
+    folder = plan_folder(data_dir, plan_id)
+    rel = folder.relative_to(Path(data_dir)).as_posix()
+    name = f"{rel}/{PLAN_FILE}"
+    try:
+        raw = yaml.safe_load((folder / PLAN_FILE).read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise PlanConfigError([(name, None, f"not valid YAML: {exc}")]) from None
+    problems = [(name, key, "is missing") for key in REQUIRED_KEYS if key not in raw]
+    if raw.get("id") is not None and str(raw.get("id")) != folder.name:
+        problems.append((name, "id", f"{raw['id']!r} differs from the folder name {folder.name!r}"))
+    for key in ("base_year", "target_year", "first_report_year"):
+        if key in raw and raw[key] is not None and not isinstance(raw[key], int):
+            problems.append((name, key, f"must be a year, got {raw[key]!r}"))
+    unknown_method = sorted(set(raw.get("method") or {}) - set(METHOD_KEYS))
+    if unknown_method:
+        problems.append((name, "method", f"unknown parameter(s) {', '.join(unknown_method)}"))
+    caveats = raw.get("caveats") or []
+    for i, caveat in enumerate(caveats, start=1):
+        if not isinstance(caveat, dict) or not {"zh", "en"} <= set(caveat):
+            problems.append((name, "caveats", f"caveat {i} needs a 'zh' and an 'en' text"))
+    if problems:
+        raise PlanConfigError(problems)
+    if raw["base_year"] >= raw["target_year"]:
+        raise PlanConfigError([(name, "base_year", "must precede target_year")])
+    known = set(PlanConfig.__dataclass_fields__) - {"folder"}
+    values = {k: v for k, v in raw.items() if k in known}
+    values["benchmarks"] = tuple(raw.get("benchmarks") or ())
+    values["caveats"] = tuple(caveats)
+    values["method"] = dict(raw.get("method") or {})
+    values["issued"] = str(raw["issued"])
+    return PlanConfig(folder=rel, **values)

@@ -1,0 +1,116 @@
+"""What every page of an edition starts from: the dataset, the report year, the language and the assessment,
+computed once per notebook (:func:`context`), and the blocks a page section returns (:func:`show`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from ..assess import MethodParams, assess_edition, assess_history
+from ..config import DEFAULT_DATA_DIR
+from ..data import Dataset, load_dataset
+from ..vocabulary import STATUS_ORDER
+from . import render
+from .messages import Messages
+
+
+@dataclass
+class Markdown:
+    text: str
+
+
+@dataclass
+class Html:
+    html: str
+
+
+@dataclass
+class Context:
+    dataset: Dataset
+    report_year: int
+    lang: str
+
+    @cached_property
+    def m(self) -> Messages:
+        return Messages(self.lang)
+
+    @property
+    def zh(self) -> bool:
+        return self.lang == "zh"
+
+    @property
+    def plan(self):
+        return self.dataset.plan
+
+    @property
+    def region(self) -> str:
+        return self.dataset.plan.region
+
+    @cached_property
+    def params(self) -> MethodParams:
+        return MethodParams.for_plan(self.dataset.plan)
+
+    @cached_property
+    def observations(self) -> pd.DataFrame:
+        """Observed rows (not other plans' targets) up to the report year, with their sources."""
+        return self.dataset.observed(self.report_year)
+
+    @cached_property
+    def assessment(self) -> pd.DataFrame:
+        return assess_edition(self.dataset, self.report_year, self.params)
+
+    @cached_property
+    def assessment_history(self) -> pd.DataFrame:
+        return assess_history(self.dataset, range(self.plan.first_year, self.report_year + 1), self.params)
+
+    @cached_property
+    def targets(self) -> pd.DataFrame:
+        """The plan's targets with this edition's assessment (the assessment's base year is the one used)."""
+        return with_assessment(self.dataset.targets, self.assessment)
+
+    def indicator(self, key: str) -> dict:
+        rows = self.dataset.indicators[self.dataset.indicators["indicator_key"] == key]
+        return rows.iloc[0].to_dict() if len(rows) else {}
+
+    def name(self, row: dict) -> str:
+        return row["name_zh"] if self.lang == "zh" else row["name_en"]
+
+    def region_name(self, code: str | None = None) -> str:
+        regions = self.dataset.regions.set_index("region")
+        code = code or self.region
+        return str(regions.loc[code, "name_zh" if self.lang == "zh" else "name_en"]) if code in regions.index else code
+
+
+def with_assessment(targets: pd.DataFrame, assessment: pd.DataFrame) -> pd.DataFrame:
+    """Targets joined with an assessment; where both have a column, the assessment's is kept."""
+    shared = [c for c in assessment.columns if c in targets.columns and c != "target_id"]
+    return targets.drop(columns=shared).merge(assessment, on="target_id", how="left")
+
+
+def context(report_year: int, lang: str = "zh", data_dir: str | Path | None = None,
+            plan_id: str | None = None) -> Context:
+    render.enable()
+    alt.data_transformers.disable_max_rows()
+    return Context(load_dataset(Path(data_dir) if data_dir else DEFAULT_DATA_DIR, plan_id), int(report_year), lang)
+
+
+def show(blocks: list) -> None:
+    """Display blocks in a notebook: Markdown as Markdown, tables as HTML, charts through the offline renderer."""
+    from IPython.display import HTML, Markdown as IPyMarkdown, display
+
+    for block in blocks:
+        if isinstance(block, Markdown):
+            display(IPyMarkdown(block.text))
+        elif isinstance(block, Html):
+            display(HTML(block.html))
+        elif block is not None:
+            display(block)
+
+
+def status_counts(assessment: pd.DataFrame) -> dict[str, int]:
+    counts = assessment["status"].value_counts()
+    return {s: int(counts.get(s, 0)) for s in STATUS_ORDER}

@@ -1,0 +1,94 @@
+"""The message catalogues: every word the report prints, one YAML file per language (``messages/<lang>.yml``).
+
+``Messages(lang)("text.latest", year=2023, …)`` returns the sentence with its placeholders filled; a key that
+is missing from a catalogue is an error, never an empty string. Codes of :mod:`jinan_eval.vocabulary` have their
+words under ``status.``, ``kind.``, ``measure.``, ``period.``, ``route.``, ``reason.``, ``flag.`` and
+``search_outcome.``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..config import LANGS
+from ..vocabulary import parse_reasons
+
+CATALOGUE_DIR = Path(__file__).resolve().parent / "messages"
+
+
+def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
+    flat = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+@lru_cache(maxsize=None)
+def catalogue(lang: str) -> dict[str, str]:
+    """Every message of one language, keyed by dotted name (``status.achieved``)."""
+    if lang not in LANGS:
+        raise ValueError(f"no message catalogue for language {lang!r} (known: {', '.join(LANGS)})")
+    tree = yaml.safe_load((CATALOGUE_DIR / f"{lang}.yml").read_text(encoding="utf-8"))
+    return _flatten(tree)
+
+
+class Messages:
+    """The words of one language."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.zh = lang == "zh"
+        self._messages = catalogue(lang)
+
+    def __call__(self, key: str, **values: object) -> str:
+        try:
+            text = self._messages[key]
+        except KeyError:
+            raise KeyError(f"message {key!r} is missing from {self.lang}.yml") from None
+        return text.format(**values) if values else text
+
+    def has(self, key: str) -> bool:
+        return key in self._messages
+
+    def status(self, code: str) -> str:
+        return self(f"status.{code}")
+
+    def measure(self, code: str) -> str:
+        return self(f"measure.{code}")
+
+    def period(self, code: str) -> str:
+        return self(f"period.{code}")
+
+    def kind(self, code: str) -> str:
+        return self(f"kind.{code}")
+
+    def route(self, code: str) -> str:
+        return self(f"route.{code}") if code else ""
+
+    def reasons(self, codes: object, region: str = "") -> str:
+        """The sentences of a ';'-joined list of reason codes; measure codes in arguments become words.
+
+        ``region`` is the name of the region assessed, for the sentences that name it."""
+        out = []
+        for code, arg in parse_reasons(codes):
+            if code == "unusable_measures":
+                arg = self("list_sep").join(self.measure(m) for m in arg.split("/") if m)
+            elif arg:
+                arg = self("list_sep").join(arg.replace("/", ",").split(","))
+            out.append(self(f"reason.{code}", arg=arg, region=region))
+        return "".join(out) if self.zh else " ".join(out)
+
+    def flags(self, codes: object) -> list[str]:
+        if not isinstance(codes, str) or not codes:
+            return []
+        return [self(f"flag.{c}") for c in codes.split(";") if c]
+
+    def join(self, items: list[str]) -> str:
+        return self("list_sep").join(items)

@@ -1,0 +1,109 @@
+"""The data-and-sources page: coverage of the target indicators, the search log of every gap, the sources, and
+the caveats the plan's configuration states."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..assess import gaps
+from ..vocabulary import PERIOD_PARTIAL, SEARCH_OUTCOMES
+from . import charts, text
+from .context import Context, Html, Markdown
+from .tables import downloads_links, html_table
+from .text import esc
+
+
+def coverage_blocks(ctx: Context) -> list:
+    m = ctx.m
+    obs = ctx.observations[ctx.observations["region"] == ctx.region]
+    target_keys = ctx.dataset.targets["indicator_key"].dropna().unique()
+    names = {r["indicator_key"]: ctx.name(r) for r in ctx.dataset.indicators.to_dict("records")}
+    rows = []
+    for key in target_keys:
+        for year in range(ctx.plan.base_year - 1, ctx.report_year + 1):
+            n = int(((obs["indicator_key"] == key) & (obs["year"] == year)).sum())
+            rows.append({"indicator": names.get(key, key), "year": year, "rows": n})
+    coverage = pd.DataFrame(rows)
+    with_data = coverage.groupby("indicator")["rows"].sum()
+    region = ctx.region_name()
+    sentence = m("text.coverage_sentence", n=len(target_keys), with_data=int((with_data > 0).sum()),
+                 without=int((with_data == 0).sum()), region=region)
+    return [Markdown(sentence), charts.coverage_chart(coverage, ctx.lang, m("text.coverage_title", region=region))]
+
+
+def source_blocks(ctx: Context) -> list:
+    m = ctx.m
+    used = ctx.dataset.sources[ctx.dataset.sources["source_id"].isin(ctx.observations["source_id"])]
+    lines = []
+    for rec in used.sort_values(["date", "title"], na_position="last").itertuples():
+        title = esc(rec.title)
+        link = f'<a href="{esc(rec.url)}" rel="noopener">{title}</a>' if isinstance(rec.url, str) else title
+        lines.append(f"<tr><td>{esc(rec.source_id)}</td><td>{link}</td><td>{esc(rec.publisher)}</td>"
+                     f"<td>{esc(rec.date)}</td><td>{esc(rec.locator)}</td></tr>")
+    head = ["ID"] + [m(f"column.{c}") for c in ("title", "publisher", "date", "locator")]
+    return [Markdown(m("text.sources_count", n=len(used))), Html(html_table(head, lines)), downloads_links(ctx)]
+
+
+def search_anchor(target_id: str) -> str:
+    """HTML id of a target's row in the search-log table (linked from each project's gap list)."""
+    return "log-" + target_id.lower()
+
+
+def search_round_details(rounds: pd.DataFrame, ctx: Context) -> str:
+    """Folded record of every search of one target, oldest first: when, outcome, where, queries, closest lead.
+
+    The newest round's reason is shown in the table cell; earlier rounds keep their own reason here.
+    """
+    m = ctx.m
+    items = []
+    last = len(rounds) - 1
+    colon = m("colon")
+    for i, rnd in enumerate(rounds.to_dict("records")):
+        url = rnd["closest_url"] if isinstance(rnd["closest_url"], str) else ""
+        lead = (f'<br>{m("text.search_closest")}{colon}<a href="{esc(url)}" rel="noopener">{esc(url)}</a>'
+                if url else "")
+        reason = (f'<br>{m("text.search_finding_then")}{colon}{esc(rnd["reason_zh" if ctx.zh else "reason_en"])}'
+                  if i < last else "")
+        outcome = m(f"search_outcome.{rnd['outcome']}")
+        items.append(f'<li><b>{esc(rnd["searched_on"])}</b>' + (f"（{outcome}）" if ctx.zh else f" ({outcome})") +
+                     f'<br>{m("text.search_where")}{colon}{esc(rnd["where_searched"])}<br>'
+                     f'{m("text.search_queries")}{colon}<small>{esc(rnd["queries"])}</small>{lead}{reason}</li>')
+    return (f'<details><summary>{m("text.search_rounds", n=len(rounds))}</summary>'
+            f'<ol class="search-rounds">{"".join(items)}</ol></details>')
+
+
+def search_log_row(rec: dict, rounds: pd.DataFrame, ctx: Context) -> str:
+    """One gap: target and status, latest outcome, its reason, and (folded) every search round."""
+    target = f'<td>{esc(rec["target_id"])} {text.label(rec, ctx.lang)}<br>{text.status_badge(rec["status"], ctx.m)}</td>'
+    if not isinstance(rec["searched_on"], str):
+        return f'<tr id="{search_anchor(rec["target_id"])}">{target}<td>—</td><td></td></tr>'
+    return (f'<tr id="{search_anchor(rec["target_id"])}">{target}'
+            f'<td>{ctx.m("search_outcome." + rec["outcome"])}</td>'
+            f'<td>{esc(rec["reason_zh" if ctx.zh else "reason_en"])}{search_round_details(rounds, ctx)}</td></tr>')
+
+
+def search_log_blocks(ctx: Context) -> list:
+    """The targets this edition cannot rate, each with the record of how its data was searched for."""
+    m = ctx.m
+    found = gaps.data_gaps(ctx.targets, ctx.dataset.search_log)
+    if found.empty:
+        return [Markdown(m("text.search_none"))]
+    blocks = [Markdown(m("text.search_lead", n=len(found)))]
+    missing = gaps.unlogged(found)
+    if missing:
+        blocks.append(Markdown(m("text.search_unlogged", ids=esc(m.join(missing)))))
+    outcomes = found["outcome"].dropna().value_counts()
+    parts = [f"{m('search_outcome.' + o)} {int(outcomes[o])}" for o in SEARCH_OUTCOMES if o in outcomes]
+    blocks.append(Markdown(m("text.search_by_outcome", parts=m.join(parts))))
+    log = ctx.dataset.search_log
+    lines = [search_log_row(rec, gaps.search_rounds(log, rec["target_id"]), ctx) for rec in found.to_dict("records")]
+    head = [m("column.target"), m("column.outcome"), m("column.why_search")]
+    blocks.append(Html(html_table(head, lines, "jinan-table search-log")))
+    return blocks
+
+
+def caveat_blocks(ctx: Context) -> list:
+    partial = ctx.observations[ctx.observations["period"] == PERIOD_PARTIAL]
+    items = [ctx.m("text.partial_caveat", n=len(partial))]
+    items += [caveat[ctx.lang] for caveat in ctx.plan.caveats]
+    return [Markdown("\n".join(f"- {esc(i)}" for i in items))]

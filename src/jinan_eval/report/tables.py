@@ -1,0 +1,80 @@
+"""Tables shared by every page: the data behind a chart (one row per figure, with its source) and the
+download links."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from ..config import PlanConfig
+from ..data.schema import PREFERRED_NOTE
+from ..vocabulary import OBSERVATION_KEY
+from .context import Context, Html
+from .text import esc, num
+
+DOWNLOAD_TABLES = ("assessment", "targets", "observations", "sources", "search_log")
+
+
+def workbook_name(plan: PlanConfig) -> str:
+    return f"{plan.id}.xlsx"
+
+
+def download_files(plan: PlanConfig) -> tuple[str, ...]:
+    """The files each edition publishes in its data/ folder."""
+    return tuple(f"{name}.csv" for name in DOWNLOAD_TABLES) + (workbook_name(plan),)
+
+
+def downloads_links(ctx: Context) -> Html:
+    links = " ".join(f'<a href="data/{html.escape(n)}" download>{html.escape(n)}</a>' for n in download_files(ctx.plan))
+    return Html(f'<p class="downloads"><strong>{ctx.m("text.downloads")}{ctx.m("colon")}</strong>{links}</p>')
+
+
+def html_table(head: list[str], rows: list[str], css: str = "jinan-table") -> str:
+    return (f'<table class="{css}"><thead><tr>' + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>")
+
+
+def use_marks(rows: pd.DataFrame) -> pd.Series:
+    """'used' / 'not_used' for rows whose figure disagrees with another source's, '' for the rest."""
+    preferred = rows["preferred"].fillna(False).astype(bool) if "preferred" in rows else pd.Series(False, rows.index)
+    disputed = rows.groupby(list(OBSERVATION_KEY), dropna=False)["value"].transform("nunique") > 1
+    marks = pd.Series("", index=rows.index)
+    marks[disputed & preferred] = "used"
+    marks[disputed & ~preferred] = "not_used"
+    return marks
+
+
+def _base_year(value: object) -> str:
+    return "" if value is None or pd.isna(value) else str(int(value))
+
+
+def observation_table(rows: pd.DataFrame, ctx: Context, with_indicator: bool = False) -> Html:
+    """The data behind a chart: one line per observation, with its base year and its source linked; where sources
+    disagree, the row the report uses is marked, with the reason."""
+    m = ctx.m
+    names = dict(zip(ctx.dataset.regions["region"], ctx.dataset.regions["name_zh" if ctx.lang == "zh" else "name_en"]))
+    indicator_names = {r["indicator_key"]: ctx.name(r) for r in ctx.dataset.indicators.to_dict("records")}
+    rows = rows.assign(use_mark=use_marks(rows))
+    order = (["indicator_key"] if with_indicator else []) + ["region", "year"]
+    lines = []
+    for rec in rows.sort_values(order).itertuples():
+        mark = f"<small>{m('text.' + rec.use_mark)}</small>" if rec.use_mark else ""
+        why = ""
+        note = str(rec.note) if isinstance(rec.note, str) else ""
+        if rec.use_mark == "used" and PREFERRED_NOTE in note:
+            reason = note.split(PREFERRED_NOTE, 1)[1].strip()
+            if ctx.lang == "en" or any("\u4e00" <= ch <= "\u9fff" for ch in reason):
+                why = "<br><small>" + esc(reason) + "</small>"
+        url = rec.source_url if isinstance(rec.source_url, str) else ""
+        title = esc(rec.source_title)
+        source = f'<a href="{esc(url)}" rel="noopener">{title}</a>' if url else title
+        indicator = f"<td>{esc(indicator_names.get(rec.indicator_key, rec.indicator_key))}</td>" if with_indicator else ""
+        lines.append(
+            f"<tr>{indicator}<td>{esc(names.get(rec.region, rec.region))}</td><td>{rec.year}</td>"
+            f"<td>{_base_year(rec.base_year)}</td><td>{esc(m.measure(rec.measure))}</td>"
+            f"<td>{num(rec.value, 3)}{mark}{why}</td><td>{esc(rec.unit)}</td>"
+            f"<td>{esc(m.period(rec.period))}</td><td>{source}<br><small>{esc(rec.source_locator)}</small></td></tr>")
+    head = (["indicator"] if with_indicator else []) + ["region", "year", "base_year", "measure", "value", "unit",
+                                                          "period", "source"]
+    return Html(html_table([m(f"column.{h}") for h in head], lines))

@@ -1,0 +1,171 @@
+"""One target on a page: statement, status, sentence, the chart of the route its rating used (with the method's
+own path), a folded "how this was computed" box and the data behind it."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..assess.formulas import expected_path, goal_ratio
+from ..vocabulary import (
+    ADDITION_KINDS,
+    BOUND_KINDS,
+    GAP_STATUSES,
+    MILESTONE_KIND,
+    PERCENT_MEASURES,
+    PERIOD_YEAR,
+    RELATIVE_KINDS,
+    ROUTE_ADDITIONS,
+    ROUTE_ANNUAL_SUM,
+    ROUTE_CHAINED_YOY,
+    ROUTE_CUMULATIVE_CHANGE,
+    ROUTE_LEVELS,
+)
+from . import charts, text
+from .context import Context, Html, Markdown
+from .tables import observation_table
+from .text import esc, num, pct
+
+
+def _int(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _float(value: object) -> float:
+    return float("nan") if value is None or pd.isna(value) else float(value)
+
+
+def comparable_rows(rows: pd.DataFrame, region: str) -> pd.DataFrame:
+    """Rows a target chart may draw: none without a figure of the region assessed; benchmarks only beside it and
+    only for percentages (a national total on the same axis as a city's would flatten the city's series)."""
+    if not (rows["region"] == region).any():
+        return rows.iloc[0:0]
+    relative = rows["unit"].eq("%") | rows["measure"].isin(PERCENT_MEASURES)
+    return rows[(rows["region"] == region) | relative]
+
+
+def _drawn(rows: pd.DataFrame, region: str) -> pd.DataFrame:
+    """A chart is drawn only when it has at least one point of the region assessed."""
+    return rows if (rows["region"] == region).any() else rows.iloc[0:0]
+
+
+def _path_frame(points: list[tuple[int, float]]) -> pd.DataFrame | None:
+    return pd.DataFrame(points, columns=["year", "value"]) if points else None
+
+
+def chart_for(target: dict, obs: pd.DataFrame, ctx: Context, unit: str, indicator_name: str):
+    """The chart of the route the rating used; for an unrated target, the region's own figures without a path."""
+    m, region, lang = ctx.m, ctx.region, ctx.lang
+    kind, route = target["kind"], target.get("route") or ""
+    base_year = _int(target.get("base_year")) or ctx.plan.base_year
+    target_year = _int(target.get("target_year")) or ctx.plan.target_year
+    value = _float(target.get("target_value"))
+    title = f"{target['target_id']} {target['label_zh'] if lang == 'zh' else target['label_en']} · " \
+            f"{m.status(target['status'])}"
+    rows = comparable_rows(obs[obs["period"] == PERIOD_YEAR], region)
+    colours = charts.region_colours(region, ctx.plan.benchmarks)
+    cum_change = _drawn(rows[(rows["measure"] == "cumulative_change_pct") & (rows["base_year"] == base_year)], region)
+    levels = _drawn(rows[(rows["measure"] == "level") & (rows["unit"] == unit)], region)
+    added = _drawn(rows[(rows["measure"] == "cumulative_added") & (rows["base_year"] == base_year)], region)
+    annual = _drawn(rows[(rows["measure"] == "annual_added") & (rows["unit"] == unit)], region)
+    yoy = _drawn(rows[rows["measure"] == "yoy_change_pct"], region)
+    target_mark = m("chart.target")
+
+    if kind in RELATIVE_KINDS:
+        signed = -value if kind == "reduction_vs_base" else value
+        if route == ROUTE_LEVELS or (not route and cum_change.empty and not levels.empty):
+            base_value = _float(target.get("base_value"))
+            path = expected_path(kind, value, base_year, target_year, base_value, as_level=True)
+            goal = (target_year, base_value * goal_ratio(kind, value), target_mark) if not math.isnan(base_value) \
+                else None
+            return charts.target_chart(title, levels, ctx.dataset.regions, m("chart.level", name=indicator_name,
+                                       unit=unit), lang, _path_frame(path) if route else None,
+                                       goal if route else None, colours=colours)
+        if route == ROUTE_CUMULATIVE_CHANGE or (not route and not cum_change.empty):
+            return charts.target_chart(title, cum_change, ctx.dataset.regions, m("chart.change_vs_base", base=base_year),
+                                       lang, _path_frame(expected_path(kind, value, base_year, target_year)),
+                                       (target_year, signed, target_mark), colours=colours)
+        if route == ROUTE_CHAINED_YOY or (not route and not yoy.empty):
+            return charts.yoy_chart(title, yoy, ctx.dataset.regions, lang,
+                                    target.get("required_annual_rate") if route else None)
+        return None
+    if kind in ADDITION_KINDS:
+        if route == ROUTE_ANNUAL_SUM or (not route and added.empty and not annual.empty):
+            return charts.target_chart(title, annual, ctx.dataset.regions, m("measure.annual_added") + f"（{unit}）"
+                                       if ctx.lang == "zh" else f"{m('measure.annual_added')} ({unit})", lang,
+                                       colours=colours)
+        path = expected_path(kind, value, base_year, target_year) if route == ROUTE_ADDITIONS else []
+        return charts.target_chart(title, added, ctx.dataset.regions, m("chart.added_since", base=base_year, unit=unit),
+                                   lang, _path_frame(path), (target_year, value, target_mark), colours=colours)
+    if kind in BOUND_KINDS or kind == MILESTONE_KIND:
+        base_value = _float(target.get("base_value"))
+        path = expected_path(kind, value, base_year, target_year, base_value) if route == ROUTE_LEVELS else []
+        goal = (target_year, value, target_mark) if not math.isnan(value) else None
+        return charts.target_chart(title, levels, ctx.dataset.regions, m("chart.level", name=indicator_name, unit=unit),
+                                   lang, _path_frame(path), goal, colours=colours)
+    return None
+
+
+def _figures_used(target: dict, m) -> str:
+    first, latest, base = _int(target.get("first_year")), _int(target.get("latest_year")), _int(target.get("base_year"))
+    route = target.get("route") or ""
+    if route in (ROUTE_CHAINED_YOY, ROUTE_ANNUAL_SUM) and first is not None and first != latest:
+        return m("text.figures_years", first=first, last=latest)
+    if route == ROUTE_LEVELS and base is not None and not pd.isna(target.get("base_value")):
+        return m("text.figures_pair", base=base, latest=latest)
+    return m("text.figures_one", year=latest)
+
+
+def computed_box(target: dict, ctx: Context) -> Html | None:
+    """A folded box: the route, the figures used, the formula and the numbers behind the rating."""
+    m = ctx.m
+    if not target.get("route"):
+        return None
+    kind = target["kind"]
+    items = []
+    if target.get("route"):
+        items.append(f"<li>{m('text.computed_route')}{m('colon')}{m.route(target['route'])}</li>")
+    if _int(target.get("latest_year")) is not None:
+        items.append(f"<li>{m('text.computed_figures')}{m('colon')}{_figures_used(target, m)}</li>")
+    if target.get("route") and kind in RELATIVE_KINDS + BOUND_KINDS + ADDITION_KINDS:
+        formula = ("text.formula_relative" if kind in RELATIVE_KINDS else
+                   "text.formula_bound" if kind in BOUND_KINDS else "text.formula_addition")
+        items.append(f"<li>{m('text.computed_formula')}{m('colon')}{m(formula)}</li>")
+        if not pd.isna(target.get("pace_ratio")):
+            items.append("<li>" + m("text.computed_pace", progress=num(target["progress"], 3),
+                                    expected=num(target["expected_progress"], 3),
+                                    ratio=num(target["pace_ratio"], 2)) + "</li>")
+        elif not pd.isna(target.get("progress")):
+            items.append(f"<li>{m('text.computed_result')}{m('colon')}{pct(target['progress'])}</li>")
+    reasons = m.reasons(target.get("reason"), ctx.region_name())
+    notes = [reasons] + m.flags(target.get("flags"))
+    items.append(f"<li>{m('text.computed_notes')}{m('colon')}{esc(' '.join(n for n in notes if n))}</li>")
+    return Html(f'<details class="how-computed"><summary>{m("text.how_computed")}</summary><ul>{"".join(items)}'
+                "</ul></details>")
+
+
+def target_blocks(target: dict, ctx: Context) -> list:
+    """Statement, status, sentence, chart, how it was computed and the data, for one target."""
+    m = ctx.m
+    ind = ctx.indicator(target.get("indicator_key") or "")
+    unit = ind.get("unit", "")
+    blocks = [Markdown(f"**{esc(target['target_id'])} · {text.label(target, ctx.lang)}** "
+                       f"{text.status_badge(target['status'], m)}\n\n{text.target_statement(target, m)}\n\n"
+                       f"{text.progress_sentence(target, target, unit, m, ctx.region_name())}")]
+    box = computed_box(target, ctx)
+    if not ind:
+        return blocks + ([box] if box else [])
+    obs = ctx.observations[ctx.observations["indicator_key"] == ind["indicator_key"]]
+    if obs.empty:
+        return blocks + ([box] if box else [])
+    chart = chart_for(target, obs, ctx, unit, ctx.name(ind))
+    if chart is not None:
+        blocks.append(chart)
+    else:
+        blocks.append(Markdown(m("text.chart_not_drawn")))
+    if box is not None:
+        blocks.append(box)
+    blocks.append(Html("<details><summary>" + m("text.data_details") + "</summary>" +
+                       observation_table(obs, ctx).html + "</details>"))
+    return blocks

@@ -1,0 +1,105 @@
+"""Numbers → sentences, in the language of the page. Every number in the prose passes through here; every word
+comes from the message catalogue (:mod:`.messages`).
+
+Values that come from the data (labels, source titles, notes) are HTML-escaped before they enter Markdown,
+so that a title such as ``<script>`` is shown as text, never run.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+
+from ..vocabulary import ADDITION_KINDS, GAP_STATUSES, MILESTONE_KIND, RELATIVE_KINDS, UNKNOWN
+from .messages import Messages
+
+
+def esc(value: object) -> str:
+    """Escape a data value for Markdown/HTML output."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return html.escape(str(value), quote=True).replace("*", "&#42;").replace("_", "&#95;").replace("`", "&#96;")
+
+
+def num(value: float, digits: int = 1) -> str:
+    """A number for prose: rounded to ``digits``, no trailing zeros, no float noise."""
+    if value is None or pd.isna(value):
+        return "—"
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def pct(share: float, digits: int = 0) -> str:
+    return "—" if share is None or pd.isna(share) else f"{num(share * 100, digits)}%"
+
+
+def status_badge(status: str, m: Messages) -> str:
+    return f'<span class="status status-{status}">{m.status(status)}</span>'
+
+
+def label(row: pd.Series | dict, lang: str) -> str:
+    return esc(row["label_zh"] if lang == "zh" else row["label_en"])
+
+
+def status_count_sentence(counts: dict[str, int], total: int, m: Messages) -> str:
+    parts = [f"{m.status(s)} {n}" for s, n in counts.items() if n]
+    return m("text.status_count", total=total, parts=m("detail_sep").join(parts))
+
+
+def _int(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def unrated_sentence(row: dict, m: Messages, region: str = "") -> str:
+    """Why a target has no rating: status, year and the reasons, in plain words."""
+    why = m.reasons(row.get("reason"), region) or m("reason.no_figures", region=region)
+    key = "text.unknown" if row["status"] == UNKNOWN else "text.insufficient"
+    flags = m.flags(row.get("flags"))
+    return " ".join([m(key, year=row["report_year"], why=why), *flags]) if not m.zh else \
+        m(key, year=row["report_year"], why=why) + "".join(flags)
+
+
+def progress_sentence(target: dict, row: dict, unit: str, m: Messages, region: str = "") -> str:
+    """What the latest data says for one target, in one or two sentences."""
+    status = row["status"]
+    kind = target["kind"]
+    if kind == MILESTONE_KIND:
+        text = unrated_sentence(row, m, region) if status in GAP_STATUSES else m.reasons(row.get("reason"), region)
+        if _int(row.get("latest_year")) is not None:
+            text += ("" if m.zh else " ") + m("text.milestone_latest", year=_int(row["latest_year"]),
+                                               value=num(row.get("latest_value"), 2))
+        return text
+    if status in GAP_STATUSES or _int(row.get("latest_year")) is None:
+        return unrated_sentence(row, m, region)
+    relative = kind in RELATIVE_KINDS
+    change = f"{num(row.get('achieved_change'), 1)}%" if relative else f"{num(row.get('achieved_change'), 2)} {esc(unit)}"
+    word = ("text.change_word_relative" if relative else
+            "text.change_word_addition" if kind in ADDITION_KINDS else "text.change_word_level")
+    text = m("text.latest", year=_int(row["latest_year"]), base=_int(row.get("base_year")), change_word=m(word),
+             change=change)
+    if not pd.isna(row.get("progress")):
+        text += m("text.progress", share=pct(row["progress"]))
+    if not pd.isna(row.get("expected_progress")):
+        text += m("text.expected", share=pct(row["expected_progress"]))
+    text += m("sentence_end") + ("" if m.zh else " ")
+    if status == "achieved":
+        text += m("text.met_early")
+    elif not pd.isna(row.get("required_annual_rate")):
+        rate = num(row["required_annual_rate"], 2) + ("%" if relative else f" {esc(unit)}")
+        text += m("text.required", rate=rate)
+    return text.strip()
+
+
+def target_statement(target: dict, m: Messages) -> str:
+    """The target as the plan states it, with its qualifier."""
+    value = target.get("target_value")
+    quant = "" if pd.isna(value) else f"{num(value, 2)} {esc(target.get('unit') or '')}".strip()
+    words = target.get("qualifier")
+    words = "" if words is None or pd.isna(words) else str(words)
+    qualifier = m.join([m(f"qualifier.{q.strip()}") for q in words.replace("；", ";").split(";") if q.strip()])
+    year = _int(target.get("target_year"))
+    details = [m("text.target_year", year=year)] if year is not None else []
+    details += [d for d in (quant, qualifier) if d]
+    return m("text.target_statement", label=label(target, m.lang), details=m("detail_sep").join(details))

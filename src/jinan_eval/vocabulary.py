@@ -1,0 +1,161 @@
+"""Every code the report uses, defined once: kinds, statuses, measures, periods, routes, reasons.
+
+The assessment speaks in these codes; the data dictionary validates against them; the page layer turns them
+into words through the message catalogues (``report/messages/<lang>.yml``). Nothing here is prose.
+"""
+
+from __future__ import annotations
+
+# --- plan sections ----------------------------------------------------------------
+
+SECTION_MAIN = "main_targets"
+SECTION_KEY_PROJECT = "key_project"
+SECTION_MECHANISM = "policy_mechanism"
+SECTION_SAFEGUARD = "safeguard"
+SECTION_KINDS = (SECTION_MAIN, SECTION_KEY_PROJECT, SECTION_MECHANISM, SECTION_SAFEGUARD)
+
+# --- target kinds -----------------------------------------------------------------
+
+RELATIVE_KINDS = ("reduction_vs_base", "increase_vs_base")
+BOUND_KINDS = ("at_least", "at_most")
+ADDITION_KINDS = ("cumulative_addition", "count")
+QUANTIFIED_KINDS = RELATIVE_KINDS + BOUND_KINDS + ADDITION_KINDS
+MILESTONE_KIND = "milestone"
+PROVINCIAL_TASK = "provincial_task"
+QUALITATIVE = "qualitative"
+NON_QUANTIFIED_KINDS = (PROVINCIAL_TASK, QUALITATIVE)
+RATED_KINDS = QUANTIFIED_KINDS + (MILESTONE_KIND,)  # kinds that published figures can settle
+TARGET_KINDS = QUANTIFIED_KINDS + (MILESTONE_KIND,) + NON_QUANTIFIED_KINDS
+
+# --- statuses ---------------------------------------------------------------------
+
+ACHIEVED = "achieved"
+ON_TRACK = "on_track"
+BEHIND = "behind"
+OFF_TRACK = "off_track"
+MISSED = "missed"
+UNKNOWN = "unknown"
+INSUFFICIENT_DATA = "insufficient_data"
+NOT_QUANTIFIED = "not_quantified"
+
+#: Display order for legends, heatmaps and count tables (best to least informative).
+STATUS_ORDER: tuple[str, ...] = (ACHIEVED, ON_TRACK, BEHIND, OFF_TRACK, MISSED, UNKNOWN, INSUFFICIENT_DATA,
+                                 NOT_QUANTIFIED)
+#: Statuses of targets an edition cannot rate (its data gaps).
+GAP_STATUSES = (INSUFFICIENT_DATA, UNKNOWN)
+
+# --- indicators and observations -----------------------------------------------------
+
+DIRECTIONS = ("higher", "lower", "neutral")
+INDICATOR_MEASURES = ("level", "cumulative_added", "annual_added")
+OBSERVATION_MEASURES = ("level", "yoy_change_pct", "yoy_change_abs", "cumulative_change_pct", "cumulative_added",
+                        "annual_added")
+MEASURES_NEEDING_BASE_YEAR = ("cumulative_change_pct", "cumulative_added")
+PERCENT_MEASURES = ("yoy_change_pct", "cumulative_change_pct")  # always in %, whatever the indicator's unit
+PERIOD_YEAR = "year"
+PERIOD_PARTIAL = "partial"
+PERIODS = (PERIOD_YEAR, PERIOD_PARTIAL)
+OBSERVED = "observed"
+PLAN_TARGET = "plan_target"
+RECORD_TYPES = (OBSERVED, PLAN_TARGET)
+REGION_KINDS = ("city", "sub_city", "province", "country", "region_group")
+
+#: One observation key, used by validation, the assessment and the pages: two rows with the same key state the
+#: same figure (changes of one year against two different base years are two figures).
+OBSERVATION_KEY = ("indicator_key", "region", "year", "measure", "base_year", "period", "record_type")
+
+# --- qualifiers (the plan's hedges and bounds, and the figures') -------------------------
+
+APPROXIMATE_QUALIFIERS = frozenset({"约", "左右"})
+ASPIRATIONAL_QUALIFIERS = frozenset({"力争"})
+INCLUSIVE_BOUND_QUALIFIERS = frozenset({"以上", "以内", "不低于"})
+STRICT_BOUND_QUALIFIERS = frozenset({"超过", "优于"})
+TARGET_QUALIFIERS = (APPROXIMATE_QUALIFIERS | ASPIRATIONAL_QUALIFIERS | INCLUSIVE_BOUND_QUALIFIERS
+                     | STRICT_BOUND_QUALIFIERS)
+QUALIFIERS = ("约", "左右", "力争", "以上", "以内", "超过", "优于", "不低于", "突破", "余", "多")
+
+# --- routes -----------------------------------------------------------------------
+
+ROUTE_LEVELS = "levels"
+ROUTE_CUMULATIVE_CHANGE = "cumulative_change"
+ROUTE_CHAINED_YOY = "chained_yoy"
+ROUTE_ADDITIONS = "additions"  # from a published cumulative total since the base year
+ROUTE_ANNUAL_SUM = "annual_sum"  # from annual additions, every year from the base year on
+ROUTE_EVIDENCE = "evidence"
+RELATIVE_ROUTES = (ROUTE_LEVELS, ROUTE_CUMULATIVE_CHANGE, ROUTE_CHAINED_YOY)
+ROUTES = RELATIVE_ROUTES + (ROUTE_ADDITIONS, ROUTE_ANNUAL_SUM, ROUTE_EVIDENCE)
+
+# --- reasons ------------------------------------------------------------------------
+# The assessment explains each status with codes. A reason is written ``code`` or ``code:arg`` (one argument,
+# e.g. a list of years ``2021,2022`` or a unit); several reasons are joined with ``;``. Each code has a sentence
+# in every message catalogue (``reason.<code>``, with ``{arg}`` where it takes one).
+
+REASONS = {
+    # why this status
+    "target_met": False,
+    "within_tolerance": False,
+    "target_year_not_met": False,
+    "pace": False,  # rated on the pace ratio (column pace_ratio)
+    "moving_away": False,
+    "progress_unratable": False,
+    "base_met_latest_not": False,
+    "qualitative": False,
+    "provincial_task": False,
+    "milestone_done": True,  # arg: first year with evidence of completion
+    "milestone_done_late": True,  # arg: deadline
+    "milestone_not_done": True,  # arg: year of the evidence of non-completion
+    "milestone_no_evidence": False,
+    "milestone_incomplete": False,  # latest evidence short of completion (latest_year, latest_value)
+    "milestone_no_indicator": False,
+    # why no rating
+    "target_no_value": False,
+    "target_not_positive": False,
+    "reduction_too_large": False,
+    "no_figures": False,
+    "unusable_measures": True,  # arg: the measures found
+    "only_partial": True,  # arg: years of part-year figures
+    "no_base_level": False,
+    "base_not_positive": False,
+    "no_level_after_base": True,  # arg: years with a level ("" when none)
+    "unit_mismatch": True,  # arg: units found
+    "change_other_base": True,  # arg: the other base years
+    "no_change_vs_base": False,
+    "yoy_gap": True,  # arg: missing years
+    "additions_other_base": True,  # arg: the other base years
+    "no_additions_vs_base": False,
+    "annual_gap": True,  # arg: missing years
+}
+
+#: Flags: facts about the figures or the target that qualify any status (joined with ``;`` in ``flags``).
+FLAGS = (
+    "figure_qualified",  # a figure used is stated with 约/以上/突破…, used as stated
+    "partial_unused",  # part-year figures after the latest full year were not used
+    "conflict_dropped",  # differing figures with no single preferred row were dropped
+    "approximate",  # the target is worded 约/左右
+    "aspirational",  # the target is worded 力争
+    "strict",  # the target is worded 超过/优于
+)
+
+SEARCH_OUTCOMES = ("found_full", "found_partial_only", "found_no_baseline", "found_baseline_only", "nothing_found")
+
+
+def reason(code: str, arg: object = None) -> str:
+    """One reason as the assessment writes it: ``code`` or ``code:arg``."""
+    if code not in REASONS:
+        raise KeyError(f"unknown reason code {code!r}")
+    if REASONS[code]:
+        return f"{code}:{'' if arg is None else arg}"
+    return code
+
+
+def parse_reasons(text: object) -> list[tuple[str, str]]:
+    """``"a;b:2021,2022"`` → ``[("a", ""), ("b", "2021,2022")]``; unknown codes raise."""
+    if not isinstance(text, str) or not text.strip():
+        return []
+    out = []
+    for part in text.split(";"):
+        code, _, arg = part.partition(":")
+        if code not in REASONS:
+            raise KeyError(f"unknown reason code {code!r}")
+        out.append((code, arg))
+    return out
