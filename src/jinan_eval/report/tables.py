@@ -62,10 +62,9 @@ def observation_table(rows: pd.DataFrame, ctx: Context, with_indicator: bool = F
         mark = f"<small>{m('text.' + rec.use_mark)}</small>" if rec.use_mark else ""
         why = ""
         note = str(rec.note) if isinstance(rec.note, str) else ""
-        if rec.use_mark == "used" and PREFERRED_NOTE in note:
-            reason = note.split(PREFERRED_NOTE, 1)[1].strip()
-            if ctx.lang == "en" or any("\u4e00" <= ch <= "\u9fff" for ch in reason):
-                why = "<br><small>" + esc(reason) + "</small>"
+        if rec.use_mark == "used" and PREFERRED_NOTE in note and not ctx.zh:
+            # the reasons recorded in data/mappings/row_overrides.csv are English: shown in the English edition
+            why = "<br><small>" + esc(note.split(PREFERRED_NOTE, 1)[1].strip()) + "</small>"
         url = rec.source_url if isinstance(rec.source_url, str) else ""
         title = esc(rec.source_title)
         source = f'<a href="{esc(url)}" rel="noopener">{title}</a>' if url else title

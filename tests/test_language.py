@@ -1,0 +1,130 @@
+"""The zh edition speaks Chinese: no internal code and no English note on any page of editions 2021–2025.
+
+Page content is generated here the way the notebooks generate it (same functions, same data), for every page
+and every report year, and scanned after removing what the data itself holds (source titles, publishers,
+locators, addresses, units, names and labels) and what is an identifier by design (target ids such as KP3-10,
+file names of the downloads, link targets). Whatever Latin-letter word remains is an internal code or an English
+note that reached a Chinese page. The message catalogues are checked to mirror each other.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+
+import pytest
+
+from jinan_eval.assess import assess_edition
+from jinan_eval.data import load_dataset
+from jinan_eval.edition.book import edition_years
+from jinan_eval.report import mechanisms, overview, project, sources
+from jinan_eval.report.book_pages import changes_page, index_page
+from jinan_eval.report.context import Context
+from jinan_eval.report.messages import catalogue
+from jinan_eval.vocabulary import SECTION_KEY_PROJECT
+
+DATASET = load_dataset()
+IDENTIFIERS = re.compile(
+    r"\b(?:MAIN|KP\d+|PM\d+|SM\d+)-\d+\b"  # target ids
+    r"|\bS[0-9a-f]{8}\b"  # source ids
+    r"|\]\([^)]*\)"  # Markdown link targets
+    r"|[\w.-]+\.(?:csv|xlsx|html)(?:#[\w-]+)?"  # download and page file names
+    r"|\bID\b"  # the source-id column's heading
+)
+
+
+def page_blocks(ctx: Context) -> list:
+    blocks = overview.headline(ctx) + overview.counts(ctx) + overview.dashboard(ctx)
+    for section in ctx.dataset.sections.loc[ctx.dataset.sections["kind"] == SECTION_KEY_PROJECT, "section_id"]:
+        blocks += (project.intro(ctx, section) + project.targets(ctx, section) + project.tasks(ctx, section)
+                   + project.data_gaps(ctx, section))
+    blocks += mechanisms.mechanism_blocks(ctx)
+    blocks += (sources.coverage_blocks(ctx) + sources.search_log_blocks(ctx) + sources.source_blocks(ctx)
+               + sources.caveat_blocks(ctx))
+    return blocks
+
+
+def chart_words(spec: object) -> list[str]:
+    """Every word a reader sees in a chart: titles, axis and legend titles, tooltip titles, labels in its data."""
+    found = []
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key in ("title", "description") and isinstance(value, str):
+                found.append(value)
+            elif key == "datasets":
+                for rows in value.values():
+                    found += [str(r[k]) for r in rows for k in ("status_label", "label", "region_name", "indicator")
+                              if k in r]
+            else:
+                found += chart_words(value)
+    elif isinstance(spec, list):
+        for item in spec:
+            found += chart_words(item)
+    return found
+
+
+def visible_text(blocks: list) -> str:
+    parts = []
+    for block in blocks:
+        if hasattr(block, "to_dict"):
+            parts += chart_words(block.to_dict())
+        else:
+            markup = getattr(block, "text", None) or getattr(block, "html", "")
+            parts.append(html.unescape(re.sub(r"<[^>]+>", " ", markup)))
+    return "\n".join(parts)
+
+
+def data_strings(dataset) -> list[str]:
+    """Text the data holds as published (titles, names, places, units): shown verbatim, not the report's words."""
+    values: set[str] = set()
+    frames = ((dataset.sources, ("title", "publisher", "locator", "url", "date")),
+              (dataset.observations, ("unit",)), (dataset.indicators, ("unit", "name_zh")),
+              (dataset.targets, ("label_zh", "unit")), (dataset.sections, ("title_zh", "lead_departments_zh")),
+              (dataset.regions, ("name_zh",)),
+              (dataset.search_log, ("where_searched", "queries", "reason_zh", "closest_url")))
+    for frame, columns in frames:
+        for column in columns:
+            values |= {str(v) for v in frame[column].dropna()}
+    return sorted((v for v in values if v), key=len, reverse=True)
+
+
+DATA_STRINGS = data_strings(DATASET)
+
+
+def leftover_words(text: str) -> list[str]:
+    for value in DATA_STRINGS:
+        text = text.replace(value, " ")
+    text = IDENTIFIERS.sub(" ", text)
+    return sorted(set(re.findall(r"[A-Za-z_]{2,}", text)))
+
+
+@pytest.mark.parametrize("year", edition_years(DATASET))
+def test_zh_pages_hold_no_code_and_no_english(year):
+    ctx = Context(DATASET, year, "zh")
+    text = visible_text(page_blocks(ctx))
+    current, before = assess_edition(DATASET, year), assess_edition(DATASET, year - 1)
+    manifest = {"data_cutoff": "2026-01-01", "package_version": "0", "git_commit": "0", "data_hash": "0" * 16,
+                "built_at": "2026-01-01"}
+    text += index_page(year, "zh", DATASET, manifest).split("| 软件版本")[0]  # build metadata: version, commit
+    text += changes_page(year, "zh", DATASET, current, before, False)
+    assert leftover_words(text) == []
+
+
+def test_the_scan_finds_a_planted_code_and_an_english_note():
+    assert leftover_words("数据不足：截至2025年（no Jinan figures up to 2025）") == ["Jinan", "figures", "no", "to", "up"]
+    assert leftover_words("口径 yoy_change_pct") == ["yoy_change_pct"]
+    assert leftover_words("KP3-10 见 data_sources.html#log-kp3-10") == []
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_message_catalogues_mirror_each_other():
+    zh, en = catalogue("zh"), catalogue("en")
+    assert set(zh) == set(en), f"only in zh: {sorted(set(zh) - set(en))}; only in en: {sorted(set(en) - set(zh))}"
+    # a key project's heading numbers it the plan's way in Chinese (三（一）) and by its number in English
+    own_numbering = {"page.key_project"}
+    differing = [k for k in zh if _fields(zh[k]) != _fields(en[k]) and k not in own_numbering]
+    assert differing == [], "placeholders differ between zh.yml and en.yml"
