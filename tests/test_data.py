@@ -133,6 +133,20 @@ def test_conflicting_duplicates_are_rejected_unless_one_is_preferred(data_dir):
     assert validate(data_dir)[0].ok
 
 
+def test_changes_of_one_year_against_two_base_years_are_two_figures(data_dir):
+    # plans routinely publish a year's change against 2015 beside its change against 2020: one observation key
+    # (vocabulary.OBSERVATION_KEY, base year included) for validation, assessment and pages
+    with (data_dir / OBS).open("a", encoding="utf-8") as fh:
+        fh.write("energy_intensity,jinan,2023,-30.0,%,cumulative_change_pct,2015,year,,,observed,S0000000a,\n")
+        fh.write("energy_intensity,jinan,2023,-12.0,%,cumulative_change_pct,2020,year,,,observed,S0000000a,\n")
+    report, dataset = validate(data_dir)
+    assert report.ok, [str(p) for p in report.errors]
+    from jinan_eval.assess import assess_edition
+
+    row = assess_edition(dataset, 2023).set_index("target_id").loc["MAIN-1"]
+    assert row["route"] == "cumulative_change" and row["achieved_change"] == pytest.approx(-12.0)
+
+
 def test_identical_duplicates_from_two_sources_are_accepted(data_dir):
     with (data_dir / OBS).open("a", encoding="utf-8") as fh:
         fh.write("energy_intensity,jinan,2022,-4.0,%,yoy_change_pct,,year,,,observed,S0000000b,same figure\n")

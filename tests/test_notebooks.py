@@ -7,6 +7,7 @@ compared like any other output. Regenerate the fixtures with tests/regression/ma
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -32,5 +33,17 @@ def test_notebook_outputs_are_reproduced(nb_regression, name):
     nb_regression.check(str(REGRESSION / name))
 
 
-def test_regression_fixtures_exist():
-    assert len(list(REGRESSION.glob("*.ipynb"))) == 3
+def test_regression_fixtures_are_the_pages_make_fixtures_writes():
+    # each fixture named in tests/regression/make_fixtures.py is stored, and nothing else is: a page dropped
+    # from FIXTURES (or a stale file left behind) fails here instead of silently not being compared
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_fixtures", REGRESSION / "make_fixtures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert sorted(p.name for p in REGRESSION.glob("*.ipynb")) == sorted(module.FIXTURES)
+    for name in module.FIXTURES:
+        nb = json.loads((REGRESSION / name).read_text(encoding="utf-8"))
+        shown = [c for c in nb["cells"] if c["cell_type"] == "code" and "remove-input" in c["metadata"].get("tags", [])]
+        sections = [c for c in shown if "show(" in "".join(c["source"])]
+        assert sections and all(c["outputs"] for c in sections), f"{name} was stored unexecuted"
