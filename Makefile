@@ -1,6 +1,7 @@
 # Two commands on a fresh machine:  make report  |  make test
-# Each sets up what it needs by itself: a .venv from pyproject.toml, the npm assets (Vega, MathJax) from
-# package-lock.json, and, for the browser tests and static chart images, Debian's chromium and CJK fonts.
+# Each sets up what it needs by itself: a .venv from requirements.lock (exact versions with hashes), the npm
+# assets (Vega, MathJax) from package-lock.json, and, for the browser tests and static chart images, Debian's
+# chromium and CJK fonts.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,7 +10,7 @@ STAMP  := $(VENV)/.installed
 ASSETS := node_modules/.installed
 YEAR   ?=
 
-.PHONY: help venv assets system-deps report report-all validate test test-fast bench clean
+.PHONY: help venv assets system-deps report report-all validate lint test test-fast bench lock clean
 
 help:
 	@echo "make report      build the latest edition into _build/site/ (and the index of editions)"
@@ -17,11 +18,13 @@ help:
 	@echo "make test        run the whole test suite: unit, notebooks, book build, browser"
 	@echo "make validate    check data/ (every table and cross-reference)"
 	@echo "make bench       measure build times, page weights and chart render time"
+	@echo "make lint        ruff (style, imports) and import-linter (stages import only downwards)"
+	@echo "make lock        regenerate requirements.lock from pyproject.toml (exact versions, hashes)"
 
-$(STAMP): pyproject.toml
+$(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -42,14 +45,20 @@ system-deps:
 validate: $(STAMP)
 	$(BIN)/jinan-eval validate --quiet
 
+# builds the default edition (or YEAR=…) if it is missing or any input changed (data, code, templates, book);
+# replaces that one edition only, and says so and does nothing when nothing changed
 report: $(STAMP) $(ASSETS)
 	$(BIN)/jinan-eval validate --quiet
-	$(BIN)/jinan-eval build --force $(if $(YEAR),--year $(YEAR),)
+	$(BIN)/jinan-eval build --if-changed $(if $(YEAR),--year $(YEAR),)
 
 report-all: $(STAMP) $(ASSETS)
 	$(BIN)/jinan-eval build --all
 
-test: $(STAMP) $(ASSETS) system-deps
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports --config pyproject.toml
+
+test: $(STAMP) $(ASSETS) system-deps lint
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
@@ -57,6 +66,15 @@ test-fast: $(STAMP)
 
 bench: $(STAMP) $(ASSETS) system-deps
 	$(BIN)/python bench/benchmark.py
+
+# exact versions (with hashes) of everything pyproject.toml asks for, for Python 3.11 on x86_64 Linux; uv is
+# installed into a throw-away venv for this and nothing else
+lock:
+	$(PYTHON) -m venv _build/lockenv
+	_build/lockenv/bin/python -m pip install --quiet uv
+	_build/lockenv/bin/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11.7 \
+		--python-platform x86_64-unknown-linux-gnu --no-header --quiet --output-file requirements.lock
+	rm -rf _build/lockenv
 
 clean:
 	rm -rf _build

@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from jinan_eval.book import Edition, book_config, build_edition, manifest_for, prepare_source, toc
+from jinan_eval.book import Edition, build_edition, manifest_for, prepare_source
 from jinan_eval.data import DEFAULT_DATA_DIR, load_dataset
 from jinan_eval.run import TEMPLATE_DIR, fill_placeholders, page_jobs
 

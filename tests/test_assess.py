@@ -8,11 +8,10 @@ factories at the top of this module.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import pytest
-
-from dataclasses import replace
 
 from jinan_eval.assess.formulas import chain_yoy
 from jinan_eval.assess.method import MethodParams, parse_qualifier

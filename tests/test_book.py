@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import json
 
-from jinan_eval.edition.book import (Edition, book_config, check_links, data_hash, edition_years, latest_edition_year,
-                             manifest_for, toc, write_site_index)
 from jinan_eval.data import load_dataset
+from jinan_eval.edition.book import (
+    Edition,
+    book_config,
+    check_links,
+    data_hash,
+    edition_years,
+    latest_edition_year,
+    manifest_for,
+    toc,
+    write_site_index,
+)
 from jinan_eval.edition.run import page_jobs
 
 from conftest import SHIPPED_DATA

@@ -23,10 +23,18 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from e2e_helpers import (copy_templates, current_dir, diff_snapshots, hidden_entries, restored_cwd, snapshot,
-                         wait_for_worker_threads)
 from jinan_eval.edition.book import BuildFailed, EditionExists, build_edition
 from jinan_eval.edition.run import NotebookFailed
+
+from e2e_helpers import (
+    copy_templates,
+    current_dir,
+    diff_snapshots,
+    hidden_entries,
+    restored_cwd,
+    snapshot,
+    wait_for_worker_threads,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -158,3 +166,26 @@ def test_existing_edition_needs_force(build_dir: Path):
     with pytest.raises(EditionExists):
         build_edition(YEAR, build_dir=build_dir, jobs=JOBS, progress=False)
     assert_unchanged(build_dir, before)
+
+
+def test_if_changed_does_nothing_when_nothing_changed(build_dir: Path, tmp_path: Path, capsys):
+    from jinan_eval.cli import main
+
+    before = state(build_dir)
+    assert main(["build", "--if-changed", "--year", str(YEAR), "--build-dir", str(build_dir)]) == 0
+    assert "UP TO DATE" in capsys.readouterr().out
+    assert state(build_dir) == before
+
+
+def test_if_changed_sees_a_changed_data_byte(build_dir: Path, tmp_path: Path):
+    import shutil
+
+    from jinan_eval.config import DEFAULT_DATA_DIR
+    from jinan_eval.edition.book import Edition, is_up_to_date
+
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    assert is_up_to_date(Edition(YEAR), data, build_dir), "the same bytes are the same inputs"
+    regions = data / "regions.csv"
+    regions.write_text(regions.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert not is_up_to_date(Edition(YEAR), data, build_dir)

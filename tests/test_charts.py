@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jinan_eval.report import charts
 from jinan_eval.data import load_dataset
+from jinan_eval.report import charts
 from jinan_eval.report.context import Context
 from jinan_eval.report.target import target_blocks
 
@@ -13,7 +13,7 @@ from jinan_eval.report.target import target_blocks
 def chart_points(chart) -> list[dict]:
     spec = chart.to_dict()
     rows = []
-    for name, data in spec.get("datasets", {}).items():
+    for data in spec.get("datasets", {}).values():
         rows += [r for r in data if "region" in r]
     return rows
 

@@ -45,9 +45,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from jinan_eval.edition.book import build_edition
+
 from conftest import SHIPPED_PLAN
 from e2e_helpers import ARTIFACTS, SHIPPED_DATA, restored_cwd, rewrite_csv
-from jinan_eval.edition.book import build_edition
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from jinan_eval.assess import assess_edition
+from jinan_eval.assess.gaps import data_gaps, latest_search, unlogged
+from jinan_eval.data import load_dataset
 from jinan_eval.edition.book import latest_edition_year
 from jinan_eval.report.context import with_assessment
-from jinan_eval.data import load_dataset
-from jinan_eval.assess.gaps import data_gaps, latest_search, unlogged
 
 
 def log_rows(*entries: tuple[str, str, str]) -> pd.DataFrame:

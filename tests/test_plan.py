@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import SHIPPED_DATA, SHIPPED_PLAN
 from jinan_eval.vocabulary import QUANTIFIED_KINDS as TARGET_KINDS_QUANTIFIED
+
+from conftest import SHIPPED_DATA, SHIPPED_PLAN
 
 PLAN_TEXT = (SHIPPED_DATA / SHIPPED_PLAN / "plan_text_zh.txt").read_text(encoding="utf-8")
 TARGETS = pd.read_csv(SHIPPED_DATA / SHIPPED_PLAN / "targets.csv", dtype=str, keep_default_na=False)

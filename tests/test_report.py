@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from jinan_eval.report import context, project, sources
 from jinan_eval.report.tables import observation_table
+
 from test_data import LOG, replace_in
 
 

@@ -19,9 +19,8 @@ import pytest
 from jinan_eval.data import validate
 from jinan_eval.report.render import chart_html, chart_id
 
-from e2e_helpers import rewrite_csv
-
 from conftest import SHIPPED_DATA
+from e2e_helpers import rewrite_csv
 
 
 def data_line_of(path: Path, source_id: str) -> int:

@@ -97,8 +97,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .edition.book import (BuildFailed, Edition, EditionExists, build_all, build_edition, is_up_to_date,
-                               latest_edition_year)
+    from .edition.book import (
+        BuildFailed,
+        Edition,
+        EditionExists,
+        build_all,
+        build_edition,
+        is_up_to_date,
+        latest_edition_year,
+    )
     from .edition.run import NotebookFailed
 
     data_dir, build_dir = Path(args.data_dir), Path(args.build_dir)

@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 
-from jinan_eval.data import load_dataset
 from jinan_eval.config import TEMPLATE_DIR
+from jinan_eval.data import load_dataset
 from jinan_eval.edition.run import fill_placeholders, page_jobs, strip_volatile_metadata
 
 HERE = Path(__file__).resolve().parent

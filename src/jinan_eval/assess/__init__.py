@@ -6,7 +6,7 @@ from), ``targets`` (status of every target), ``gaps`` (targets an edition cannot
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 

@@ -7,15 +7,15 @@ same path the rating compares against.
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..vocabulary import (
     ADDITION_KINDS,
+    BEHIND,
     BOUND_KINDS,
     INSUFFICIENT_DATA,
     OFF_TRACK,
     ON_TRACK,
-    BEHIND,
     RELATIVE_KINDS,
 )
 from .method import MethodParams, Qualifier

@@ -103,7 +103,7 @@ class MethodParams:
             raise ValueError(f"route_order must be a permutation of {sorted(expected_routes)}")
 
     @classmethod
-    def for_plan(cls, plan: PlanConfig) -> "MethodParams":
+    def for_plan(cls, plan: PlanConfig) -> MethodParams:
         """The method as a plan configures it: its region and base year, and any ``method:`` settings."""
         settings = dict(plan.method)
         if "route_order" in settings:

@@ -7,8 +7,8 @@ Each route returns a :class:`Position` or a :class:`NoPosition` whose ``reason``
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Iterable
 
 import pandas as pd
 

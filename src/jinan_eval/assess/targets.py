@@ -16,8 +16,8 @@ status_sensitivity(targets, observations, indicators, report_year, shift, params
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import pandas as pd
 
@@ -48,7 +48,6 @@ from .formulas import (
     NAN,
     compound_expected_progress,
     elapsed_share,
-    goal_ratio,
     linear_expected_progress,
     meets,
     pace_ratio,

@@ -29,12 +29,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import PlanConfigError, load_plan_config
-from ..vocabulary import OBSERVED, PLAN_TARGET
+from ..store import write_frames_atomic
+from ..vocabulary import MEASURES_NEEDING_BASE_YEAR, OBSERVED, PLAN_TARGET
 from .problems import DataValidationError, Report
 from .read import decode_bytes
-from ..vocabulary import MEASURES_NEEDING_BASE_YEAR
 from .schema import OBSERVATIONS, PREFERRED_NOTE, SOURCES
-from ..store import write_frames_atomic
 
 COLLECTED_COLUMNS = ("indicator_key", "indicator_zh", "region", "year", "value", "unit", "measure",
                      "source_title", "source_publisher", "source_date", "source_url", "locator", "note")

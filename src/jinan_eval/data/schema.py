@@ -9,7 +9,7 @@ The same description drives three things:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
@@ -21,7 +21,6 @@ from ..vocabulary import (
     OBSERVATION_KEY,
     OBSERVATION_MEASURES,
     PERIODS,
-    QUALIFIERS,
     RECORD_TYPES,
     REGION_KINDS,
     SEARCH_OUTCOMES,

@@ -109,7 +109,7 @@ def manifest_for(edition: Edition, dataset: Dataset, data_dir: Path) -> dict:
         "git_commit": git_commit(),
         "data_hash": data_hash(data_dir),
         "data_cutoff": data_cutoff(dataset, edition.year),
-        "built_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "plan": dataset.plan.id,
         "plan_document": dataset.plan.document_number,
     }
@@ -193,7 +193,7 @@ class EditionResults:
     sensitivity: pd.DataFrame
 
     @classmethod
-    def compute(cls, dataset: Dataset, year: int) -> "EditionResults":
+    def compute(cls, dataset: Dataset, year: int) -> EditionResults:
         history = assess_history(dataset, range(dataset.plan.first_year, year + 1))
         current = history[history["report_year"] == year].reset_index(drop=True)
         if current.empty:  # a year before the first report year: assess it on its own

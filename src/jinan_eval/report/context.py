@@ -100,7 +100,8 @@ def context(report_year: int, lang: str = "zh", data_dir: str | Path | None = No
 
 def show(blocks: list) -> None:
     """Display blocks in a notebook: Markdown as Markdown, tables as HTML, charts through the offline renderer."""
-    from IPython.display import HTML, Markdown as IPyMarkdown, display
+    from IPython.display import HTML, display
+    from IPython.display import Markdown as IPyMarkdown
 
     for block in blocks:
         if isinstance(block, Markdown):

@@ -8,7 +8,7 @@ words under ``status.``, ``kind.``, ``measure.``, ``period.``, ``route.``, ``rea
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -30,7 +30,7 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
     return flat
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, str]:
     """Every message of one language, keyed by dotted name (``status.achieved``)."""
     if lang not in LANGS:

@@ -11,7 +11,6 @@ from ..assess.formulas import expected_path, goal_ratio
 from ..vocabulary import (
     ADDITION_KINDS,
     BOUND_KINDS,
-    GAP_STATUSES,
     MILESTONE_KIND,
     PERCENT_MEASURES,
     PERIOD_YEAR,
