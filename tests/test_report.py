@@ -76,3 +76,19 @@ def test_disagreeing_sources_are_both_shown_and_the_used_one_is_marked(data_dir)
     assert html.count("(used)") == 1 and html.count("(not used)") == 1
     assert "final bulletin" in html
     assert "(used)" not in observation_table(rows[rows["region"] == "china"], ctx).html
+
+
+def test_mechanism_evidence_names_the_indicator_of_every_row():
+    from jinan_eval.data import load_dataset
+    from jinan_eval.report import mechanisms
+    from jinan_eval.report.context import Context
+
+    ctx = Context(load_dataset(), 2025, "zh")
+    tables = [b.html for b in mechanisms.mechanism_blocks(ctx) if "<table" in getattr(b, "html", "")]
+    assert tables, "the shipped data has evidence for at least one mechanism"
+    names = set(ctx.dataset.indicators["name_zh"])
+    for table in tables:
+        assert "<th>指标</th>" in table
+        rows = table.split("<tbody>")[1].split("<tr>")[1:]
+        first_cells = [row.split("<td>")[1].split("</td>")[0] for row in rows]
+        assert first_cells and all(cell in names for cell in first_cells), first_cells[:3]

@@ -102,26 +102,34 @@ def goal_ratio(kind: str, target_pct: float) -> float:
 
 def expected_path(kind: str, target_value: float, base_year: int, target_year: int, base_value: float = NAN,
                   as_level: bool = False) -> list[tuple[int, float]]:
-    """The method's path from the base year to the target, one point per year.
+    """The method's path from the base year to the target, one point per year: where the indicator would stand if
+    it made exactly the expected progress (the same functions the rating uses).
 
-    Percentage targets follow a constant annual rate (compound_expected_progress): as a % change vs the base,
-    or, with ``as_level``, as levels from ``base_value``. Additions and counts follow a straight line from 0.
-    Level bounds follow a straight line from ``base_value``. Empty when the path is undefined.
+    value(year) = start + (goal − start) × expected_progress(share of the period elapsed), with
+    * percentage targets: compound_expected_progress; start 0 and goal the target change in % — or, with
+      ``as_level``, start ``base_value`` and goal base_value × goal_ratio;
+    * additions and counts: linear_expected_progress from 0 to the target;
+    * level bounds: linear_expected_progress from ``base_value`` to the target.
+    Empty when the path is undefined (no base level where one is needed).
     """
     if target_year <= base_year or math.isnan(target_value):
         return []
-    years = range(base_year, target_year + 1)
     if kind in RELATIVE_KINDS:
         g = goal_ratio(kind, target_value)
-        if g <= 0:
-            return []
-        shares = [(g ** elapsed_share(base_year, y, target_year)) for y in years]
         if as_level:
-            return [] if math.isnan(base_value) else [(y, base_value * r) for y, r in zip(years, shares)]
-        return [(y, (r - 1.0) * 100.0) for y, r in zip(years, shares)]
-    if kind in ADDITION_KINDS:
-        return [(y, target_value * linear_expected_progress(elapsed_share(base_year, y, target_year))) for y in years]
-    if kind in BOUND_KINDS and not math.isnan(base_value):
-        return [(y, base_value + (target_value - base_value) * elapsed_share(base_year, y, target_year))
-                for y in years]
-    return []
+            start, goal = base_value, base_value * g
+        else:
+            start, goal = 0.0, (g - 1.0) * 100.0
+
+        def expected(share: float) -> float:
+            return compound_expected_progress(g, share)
+    elif kind in ADDITION_KINDS:
+        start, goal, expected = 0.0, target_value, linear_expected_progress
+    elif kind in BOUND_KINDS:
+        start, goal, expected = base_value, target_value, linear_expected_progress
+    else:
+        return []
+    if math.isnan(start) or math.isnan(goal):
+        return []
+    return [(y, start + (goal - start) * expected(elapsed_share(base_year, y, target_year)))
+            for y in range(base_year, target_year + 1)]

@@ -93,8 +93,7 @@ def with_assessment(targets: pd.DataFrame, assessment: pd.DataFrame) -> pd.DataF
 
 def context(report_year: int, lang: str = "zh", data_dir: str | Path | None = None,
             plan_id: str | None = None) -> Context:
-    render.enable()
-    alt.data_transformers.disable_max_rows()
+    """Load and validate the data of a plan; the page's sections compute from it (no global state is set)."""
     return Context(load_dataset(Path(data_dir) if data_dir else DEFAULT_DATA_DIR, plan_id), int(report_year), lang)
 
 
@@ -103,6 +102,9 @@ def show(blocks: list) -> None:
     from IPython.display import HTML, display
     from IPython.display import Markdown as IPyMarkdown
 
+    # the notebook kernel's own display settings: charts through the offline renderer, any size of data
+    render.enable()
+    alt.data_transformers.disable_max_rows()
     for block in blocks:
         if isinstance(block, Markdown):
             display(IPyMarkdown(block.text))
