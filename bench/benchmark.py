@@ -26,9 +26,10 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from jinan_eval.book import Edition, build_edition, manifest_for, prepare_source
-from jinan_eval.data import DEFAULT_DATA_DIR, load_dataset
-from jinan_eval.run import TEMPLATE_DIR, fill_placeholders, page_jobs
+from jinan_eval.config import DEFAULT_DATA_DIR, TEMPLATE_DIR
+from jinan_eval.data import load_dataset
+from jinan_eval.edition.book import Edition, EditionResults, build_edition, manifest_for, prepare_source
+from jinan_eval.edition.run import fill_placeholders, page_jobs
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -49,7 +50,8 @@ def naive_build(year: int, workdir: Path) -> float:
     src.mkdir(parents=True)
     executed = workdir / "naive-notebooks"
     executed.mkdir()
-    for job in page_jobs(dataset, year, "zh", DEFAULT_DATA_DIR):
+    jobs = page_jobs(dataset, year, "zh", DEFAULT_DATA_DIR)
+    for job in jobs:
         nb = fill_placeholders(nbformat.read(TEMPLATE_DIR / job.template, as_version=4),
                                {**job.parameters, **job.placeholders})
         for cell in nb.cells:
@@ -57,7 +59,7 @@ def naive_build(year: int, workdir: Path) -> float:
                 cell.source = "\n".join(f"{k} = {v!r}" for k, v in job.parameters.items())
         nbformat.write(nb, executed / job.output)
     prepare_source(edition, dataset, manifest_for(edition, dataset, DEFAULT_DATA_DIR), executed, src,
-                   workdir / "naive-build")
+                   [job.page for job in jobs], EditionResults.compute(dataset, year), workdir / "naive-build")
     config = yaml.safe_load((src / "_config.yml").read_text(encoding="utf-8"))
     config["execute"] = {"execute_notebooks": "force", "timeout": 600}
     (src / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
