@@ -75,37 +75,29 @@ from .routes import (
     why_no_position,
 )
 
-OUTPUT_COLUMNS: tuple[str, ...] = (
-    "target_id",
-    "report_year",
-    "status",
-    "reason",  # reason codes (vocabulary.REASONS), ';'-separated, each 'code' or 'code:argument'
-    "flags",  # flag codes (vocabulary.FLAGS), ';'-separated
-    "route",
-    "base_year",
-    "first_year",
-    "latest_year",
-    "latest_value",
-    "base_value",
-    "achieved_change",
-    "progress",
-    "expected_progress",
-    "pace_ratio",
-    "required_annual_rate",
-    "figure_qualifier",
-)
-
-_FLOAT_COLUMNS = (
-    "latest_value",
-    "base_value",
-    "achieved_change",
-    "progress",
-    "expected_progress",
-    "pace_ratio",
-    "required_annual_rate",
-)
-_INT_COLUMNS = ("report_year", "base_year", "first_year", "latest_year")
-_STR_COLUMNS = ("target_id", "status", "reason", "flags", "route", "figure_qualifier")
+#: The published table (assessment.csv): each column and its type, in order.
+OUTPUT_TYPES: dict[str, str] = {
+    "target_id": "str",
+    "report_year": "int",
+    "status": "str",
+    "reason": "str",  # reason codes (vocabulary.REASONS), ';'-separated, each 'code' or 'code:argument'
+    "flags": "str",  # flag codes (vocabulary.FLAGS), ';'-separated
+    "route": "str",
+    "base_year": "int",
+    "first_year": "int",
+    "latest_year": "int",
+    "latest_value": "float",
+    "base_value": "float",
+    "achieved_change": "float",
+    "progress": "float",
+    "expected_progress": "float",
+    "pace_ratio": "float",
+    "required_annual_rate": "float",
+    "figure_qualifier": "str",
+}
+OUTPUT_COLUMNS: tuple[str, ...] = tuple(OUTPUT_TYPES)
+_FLOAT_COLUMNS = tuple(c for c, t in OUTPUT_TYPES.items() if t == "float")
+_PANDAS_TYPES = {"str": "str", "int": "Int64", "float": "float64"}
 _DUPLICATE_KEY = list(OBSERVATION_KEY)
 
 
@@ -490,10 +482,7 @@ def published(assessment: pd.DataFrame) -> pd.DataFrame:
 
 def _as_output_frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(OUTPUT_COLUMNS))
-    dtypes = {c: "float64" for c in _FLOAT_COLUMNS}
-    dtypes.update({c: "Int64" for c in _INT_COLUMNS})
-    dtypes.update({c: "str" for c in _STR_COLUMNS})
-    return frame.astype(dtypes)
+    return frame.astype({c: _PANDAS_TYPES[t] for c, t in OUTPUT_TYPES.items()})
 
 
 def _indicator_units(indicators: pd.DataFrame) -> dict[str, str]:
