@@ -61,9 +61,16 @@ energy_intensity,china,2021,-2.7,%,yoy_change_pct,,year,,,observed,S0000000b,
 green_factories,jinan,2023,12,家,cumulative_added,2020,year,,,observed,S0000000b,
 """,
     "sources.csv": """\
-source_id,title,publisher,date,date_note,url,locator
-S0000000a,济南市统计公报,济南市统计局,2023-03-01,,https://example.org/a,第1段
-S0000000b,全国统计公报,国家统计局,2022-02-28,,https://example.org/b,第2段
+source_id,title,issuer,date,doc_number,url,retrieved_from,retrieved_on,locator
+S0000000a,济南市统计公报,济南市统计局,2023-03-01,,https://example.org/a,https://example.org/a,2026-11-25,第1段
+S0000000b,全国统计公报,国家统计局,2022-02-28,,,https://news.example.com/b,2026-11-25,第2段
+""",
+    "hosts.csv": """\
+host,kind,reason,owner
+example.org,official,,统计局
+news.example.com,outlet,,示例新闻
+copies.example.net,copy,,
+spam.example.biz,blocked,link_farm,
 """,
     f"{PLAN_DIR}/search_log.csv": """\
 target_id,searched_on,outcome,queries,where_searched,reason_zh,reason_en,closest_url

@@ -170,9 +170,9 @@ def test_moving_away_is_off_track_and_says_so():
     assert reasons(row) == {"moving_away": ""}
 
 
-def test_reduction_met_early_is_achieved_with_headroom():
+def test_reduction_met_early_is_met_early_with_headroom():
     row = assess_one({}, levels((2020, 1.0), (2023, 0.85)))
-    assert row["status"] == "achieved"
+    assert row["status"] == "met_early" and reasons(row) == {"target_met_early": ""}
     # (0.852 / 0.85)^(1/2) − 1 = 1.0023529^0.5 − 1 = +0.11758 %: the level may still rise this much a year
     assert row["required_annual_rate"] == approx(0.11758, rel=1e-3)
 
@@ -276,7 +276,8 @@ def test_at_least_hand_checked():
 
 
 def test_at_least_inclusive_bound_reached_is_achieved():
-    assert assess_one(STRAW, straw((2020, 90.0), (2023, 98.0)))["status"] == "achieved"
+    assert assess_one(STRAW, straw((2020, 90.0), (2023, 98.0)))["status"] == "met_early"
+    assert assess_one(STRAW, straw((2020, 90.0), (2025, 98.0)))["status"] == "achieved"
 
 
 def test_strict_bound_reached_but_not_passed_is_not_achieved():
@@ -284,9 +285,9 @@ def test_strict_bound_reached_but_not_passed_is_not_achieved():
     assert row["status"] == "on_track"  # progress 1.0 vs expected 0.6, but 98 is not > 98
 
 
-def test_at_least_met_without_base_level_is_achieved():
+def test_at_least_met_without_base_level_is_met_early():
     row = assess_one(STRAW, straw((2023, 98.5)))
-    assert row["status"] == "achieved"
+    assert row["status"] == "met_early"
     assert math.isnan(row["base_value"])
 
 
@@ -311,10 +312,10 @@ def test_at_most_hand_checked():
 
 
 def test_at_most_better_than_is_strict():
-    assert assess_one(PUE, pue((2020, 1.5), (2024, 1.3)))["status"] == "achieved"
+    assert assess_one(PUE, pue((2020, 1.5), (2024, 1.3)))["status"] == "met_early"
     strict = assess_one({**PUE, "qualifier": "优于"}, pue((2020, 1.5), (2024, 1.3)))
-    assert strict["status"] != "achieved"
-    assert assess_one({**PUE, "qualifier": "优于"}, pue((2020, 1.5), (2024, 1.29)))["status"] == "achieved"
+    assert strict["status"] not in ("achieved", "met_early")
+    assert assess_one({**PUE, "qualifier": "优于"}, pue((2020, 1.5), (2024, 1.29)))["status"] == "met_early"
 
 
 def test_at_most_not_met_in_target_year_is_missed():
@@ -378,9 +379,9 @@ def test_additions_route_reaching_the_later_year_wins():
     assert row["achieved_change"] == approx(4000.0)
 
 
-def test_count_met_before_target_year_is_achieved():
+def test_count_met_before_target_year_is_met_early():
     row = assess_one(FACTORIES, [cumulative(2024, 41.0, key="factories", unit="家")])
-    assert row["status"] == "achieved"
+    assert row["status"] == "met_early"
     assert row["required_annual_rate"] == 0.0
 
 
@@ -699,6 +700,25 @@ def test_status_sensitivity_counts_changes():
     assert table.loc["stricter", "behind_threshold"] == approx(0.65)
     assert table.loc["published", ["on_track", "behind", "off_track"]].tolist() == [1, 2, 0]
     assert table.loc["stricter", ["on_track", "behind", "off_track"]].tolist() == [1, 1, 1]
+
+
+def test_a_rating_resting_on_a_copy_is_provisional():
+    # the base level is read on the issuing body's own page (A), the latest only on a third-party copy (C)
+    rows = [obs(year=2020, value=1.0), obs(year=2023, value=0.9)]
+    frame = make_obs(rows).assign(grade=["A", "C"])
+    row = assess_targets(make_targets({}), frame, INDICATORS, 2025, PARAMS).iloc[0]
+    assert row["evidence_grade"] == "C" and bool(row["provisional"]) and "provisional" in flags(row)
+    frame = make_obs(rows).assign(grade=["A", "B"])
+    row = assess_targets(make_targets({}), frame, INDICATORS, 2025, PARAMS).iloc[0]
+    assert row["evidence_grade"] == "B" and not bool(row["provisional"])
+
+
+def test_agreeing_copies_of_a_figure_are_rated_from_the_best_graded_source():
+    rows = [obs(year=2020, value=1.0), obs(year=2023, value=0.9, source_id="copy"),
+            obs(year=2023, value=0.9, source_id="bureau")]
+    frame = make_obs(rows).assign(grade=["A", "C", "A"])
+    row = assess_targets(make_targets({}), frame, INDICATORS, 2025, PARAMS).iloc[0]
+    assert row["evidence_grade"] == "A" and not bool(row["provisional"])
 
 
 def test_every_code_has_words_in_both_languages():

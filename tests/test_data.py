@@ -173,16 +173,36 @@ def test_observation_with_unknown_source_is_rejected(data_dir):
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/x", "file:///etc/passwd", "example.org"])
 def test_source_with_non_http_url_is_rejected(data_dir, url):
-    replace_in(data_dir / "sources.csv", "https://example.org/b", url)
+    replace_in(data_dir / "sources.csv", "https://news.example.com/b", url)
     [problem] = errors_of(data_dir, "pattern")
-    assert (problem.file, problem.row, problem.column) == ("sources.csv", 3, "url")
+    assert (problem.file, problem.row, problem.column) == ("sources.csv", 3, "retrieved_from")
 
 
-def test_source_without_url_is_a_warning(data_dir):
-    replace_in(data_dir / "sources.csv", "https://example.org/b", "")
-    report, _ = validate(data_dir)
-    assert report.ok
-    assert [(p.row, p.column) for p in report.warnings if p.rule == "source.no_url"] == [(3, "url")]
+def test_source_without_the_page_it_was_read_on_is_rejected(data_dir):
+    # a figure with no citable source does not exist for the report
+    replace_in(data_dir / "sources.csv", "https://news.example.com/b", "")
+    [problem] = errors_of(data_dir, "required")
+    assert (problem.file, problem.row, problem.column) == ("sources.csv", 3, "retrieved_from")
+
+
+@pytest.mark.parametrize("url, rule, words", [
+    ("https://spam.example.biz/copy.html", "source.not_citable", "blocked host (link_farm)"),
+    ("http://123.232.116.197/news/1.html", "source.not_citable", "bare network address"),
+    ("https://unknown.example.io/x", "source.unknown_host", "add it with its kind"),
+])
+def test_a_source_on_a_host_no_reader_may_be_sent_to_is_rejected(data_dir, url, rule, words):
+    replace_in(data_dir / "sources.csv", "https://news.example.com/b", url)
+    [problem] = errors_of(data_dir, rule)
+    assert (problem.file, problem.row, problem.column) == ("sources.csv", 3, "retrieved_from")
+    assert words in problem.message
+
+
+def test_grades_follow_the_kind_of_host_a_source_was_read_on(data_dir):
+    replace_in(data_dir / "sources.csv", "https://example.org/a,2026", "https://copies.example.net/a,2026")
+    grades = dict(zip(*[load_dataset(data_dir).sources[c] for c in ("source_id", "grade")]))
+    assert grades == {"S0000000a": "C", "S0000000b": "B"}
+    replace_in(data_dir / "sources.csv", "https://copies.example.net/a,2026", "https://example.org/a,2026")
+    assert load_dataset(data_dir).sources.set_index("source_id").loc["S0000000a", "grade"] == "A"
 
 
 def test_target_with_unknown_indicator_is_rejected(data_dir):
@@ -212,13 +232,13 @@ def test_observation_unit_must_match_the_catalogue(data_dir):
 def test_several_problems_are_reported_together(data_dir):
     replace_in(data_dir / OBS, "jinan,2021,-3.5", "jinan,1999,-3.5")
     replace_in(data_dir / OBS, "2022,-4.0,%", "2022,abc,%")
-    replace_in(data_dir / "sources.csv", "https://example.org/b", "javascript:void(0)")
+    replace_in(data_dir / "sources.csv", "https://news.example.com/b", "javascript:void(0)")
     report, _ = validate(data_dir)
     assert {"range", "number.not_numeric", "pattern"} <= {p.rule for p in report.errors}
     with pytest.raises(DataValidationError) as info:
         load_dataset(data_dir)
     assert "observations/energy.csv:2 column 'year'" in str(info.value)
-    assert "sources.csv:3 column 'url'" in str(info.value)
+    assert "sources.csv:3 column 'retrieved_from'" in str(info.value)
 
 
 def test_cli_validate_exit_codes(data_dir, capsys):
@@ -233,7 +253,7 @@ def test_cli_validate_exit_codes(data_dir, capsys):
 def test_shipped_data_is_valid():
     report, dataset = validate()
     assert report.ok, "\n".join(str(p) for p in report.errors[:30])
-    assert len(dataset.observations) > 300
+    assert len(dataset.observations) > 250 and set(dataset.sources["grade"]) <= {"A", "B", "C"}
 
 
 LOG = f"{PLAN_DIR}/search_log.csv"

@@ -50,13 +50,33 @@ def test_rows_are_mapped_converted_and_sourced(tmp_path):
     assert obs.loc[1, "base_year"] == 2020
     assert obs.loc[2, "value"] == pytest.approx(150.0)
     assert obs.loc[2, "unit"] == "万台"
-    assert "converted from 1.5 million units" in obs.loc[2, "note"]
+    assert obs["note"].isna().all(), "the collector's notes stay in the raw file"
     assert list(obs["period"]) == ["year", "year", "partial"]
     sources = pd.read_csv(data / "sources.csv")
     assert set(obs["source_id"]) == set(sources["source_id"])
     cum = sources.set_index("source_id").loc[obs.loc[1, "source_id"]]
-    assert (cum["date"], cum["date_note"], cum["url"]) == ("2025-01-02", "press", "https://e.org/b")
-    assert pd.isna(sources.set_index("source_id").loc[obs.loc[2, "source_id"], "url"])
+    assert (cum["date"], cum["issuer"], cum["retrieved_from"]) == ("2025-01-02", "大众", "https://e.org/b")
+    assert pd.isna(sources.set_index("source_id").loc[obs.loc[2, "source_id"], "retrieved_from"])
+
+
+def test_reviewed_corrections_and_dropped_sources_are_applied(tmp_path):
+    raw, data = make_layout(tmp_path, ROW_LEVEL + ROW_CUM)
+    ingest(raw, data)
+    first = pd.read_csv(data / "sources.csv").set_index("title")
+    level_id, cum_id = first.loc["标题", "source_id"], first.loc["标题二", "source_id"]
+    (data / "mappings" / "source_corrections.csv").write_text(
+        "source_id,title,issuer,date,doc_number,url,retrieved_from,retrieved_on,locator,reason\n"
+        f"{level_id},济南市空气质量公报,济南市生态环境局,2022-01-05,,,https://jnepb.example.org/a,2026-12-01,"
+        "表1,the issuing body's own page\n", encoding="utf-8")
+    (data / "mappings" / "dropped_sources.csv").write_text(
+        f"source_id,reason\n{cum_id},read only on a host that cannot be cited\n", encoding="utf-8")
+    ingest(raw, data)
+    sources = pd.read_csv(data / "sources.csv").set_index("source_id")
+    assert list(sources.index) == [level_id]
+    assert (sources.loc[level_id, "title"], sources.loc[level_id, "retrieved_from"]) == \
+        ("济南市空气质量公报", "https://jnepb.example.org/a")
+    obs = pd.read_csv(data / "observations" / "air.csv")
+    assert list(obs["source_id"]) == [level_id], "the dropped source's figure is left out"
 
 
 def test_unmapped_key_fails_and_writes_nothing(tmp_path):
@@ -86,8 +106,8 @@ def test_override_sets_preferred_and_needs_a_reason(tmp_path):
     ingest(raw, data)
     obs = pd.read_csv(data / "observations" / "air.csv")
     assert list(obs["preferred"].fillna(False)) == [False, True]
-    assert obs["note"].iloc[1].endswith("preferred where sources disagree: final figure")
-    assert "preferred" not in obs["note"].iloc[0]
+    assert obs["note"].iloc[1] == "preferred where sources disagree: final figure"
+    assert pd.isna(obs["note"].iloc[0])
     overrides.write_text("file,line,column,value,reason\nair.csv,3,preferred,true,\n", encoding="utf-8")
     with pytest.raises(DataValidationError) as info:
         ingest(raw, data)
@@ -123,13 +143,19 @@ def test_split_date_and_stable_source_id():
     assert source_id("t", "p", "d", "u", "l") != source_id("t", "p", "d", "u", "l2")
 
 
-def test_every_collected_row_is_ingested_with_its_source():
-    """The shipped observations hold one row per collected row, each citing a source with the same URL."""
-    raw_rows = 0
+def test_every_collected_row_is_ingested_with_its_source_or_left_out_with_a_reason():
+    """The shipped observations hold one row per collected row whose source was not dropped, each citing a source."""
+    dropped = set(pd.read_csv(SHIPPED_DATA / "mappings" / "dropped_sources.csv")["source_id"])
+    raw_rows = left_out = 0
     for path in sorted((SHIPPED_DATA / "raw").rglob("*.csv")):
         with path.open(encoding="utf-8") as fh:
-            raw_rows += sum(1 for _ in csv.DictReader(fh))
+            for row in csv.DictReader(fh):
+                raw_rows += 1
+                sid = source_id(row["source_title"], row["source_publisher"], row["source_date"],
+                                row["source_url"], row["locator"])
+                left_out += sid in dropped
     obs = pd.concat([pd.read_csv(p) for p in (SHIPPED_DATA / "observations").glob("*.csv")])
     sources = pd.read_csv(SHIPPED_DATA / "sources.csv")
-    assert len(obs) == raw_rows
+    assert left_out > 0 and len(obs) == raw_rows - left_out
+    assert not obs["source_id"].isin(dropped).any()
     assert obs["source_id"].isin(sources["source_id"]).all()

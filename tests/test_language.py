@@ -78,7 +78,7 @@ def visible_text(blocks: list) -> str:
 def data_strings(dataset) -> list[str]:
     """Text the data holds as published (titles, names, places, units): shown verbatim, not the report's words."""
     values: set[str] = set()
-    frames = ((dataset.sources, ("title", "publisher", "locator", "url", "date")),
+    frames = ((dataset.sources, ("title", "issuer", "locator", "url", "retrieved_from", "date", "doc_number")),
               (dataset.observations, ("unit",)), (dataset.indicators, ("unit", "name_zh")),
               (dataset.targets, ("label_zh", "unit")), (dataset.sections, ("title_zh", "lead_departments_zh")),
               (dataset.regions, ("name_zh",)),

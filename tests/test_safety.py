@@ -45,7 +45,7 @@ def data_copy(tmp_path: Path) -> Path:
 
 def test_shipped_data_has_no_url_pattern_errors():
     report, _ = validate(SHIPPED_DATA)
-    assert not [p for p in report.errors if p.file == "sources.csv" and p.column == "url"]
+    assert not [p for p in report.errors if p.file == "sources.csv" and p.column in ("url", "retrieved_from")]
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(document.cookie)",
@@ -55,13 +55,14 @@ def test_javascript_url_is_rejected(data_copy: Path, url: str):
     chosen = {}
 
     def plant(rows):
-        row = next(r for r in rows if r["url"].startswith("http"))
-        row["url"] = url
+        row = next(r for r in rows if r["retrieved_from"].startswith("http"))
+        row["retrieved_from"] = url
         chosen["id"] = row["source_id"]
 
     rewrite_csv(sources, plant)
     report, _ = validate(data_copy)
-    hits = [p for p in report.errors if p.rule == "pattern" and p.file == "sources.csv" and p.column == "url"]
+    hits = [p for p in report.errors if p.rule == "pattern" and p.file == "sources.csv"
+            and p.column == "retrieved_from"]
     assert hits, [str(p) for p in report.problems]
     assert not report.ok
     assert data_line_of(sources, chosen["id"]) in {p.row for p in hits}
@@ -69,8 +70,8 @@ def test_javascript_url_is_rejected(data_copy: Path, url: str):
 
 def test_plain_http_and_https_urls_still_pass(data_copy: Path):
     def plant(rows):
-        rows[0]["url"] = "http://example.org/a"
-        rows[1]["url"] = "https://example.org/b?x=1&y=2"
+        rows[0]["retrieved_from"] = "http://www.jinan.gov.cn/a"
+        rows[1]["retrieved_from"] = "https://www.jinan.gov.cn/b?x=1&y=2"
 
     rewrite_csv(data_copy / "sources.csv", plant)
     report, _ = validate(data_copy)

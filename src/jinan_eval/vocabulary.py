@@ -29,7 +29,8 @@ TARGET_KINDS = QUANTIFIED_KINDS + (MILESTONE_KIND,) + NON_QUANTIFIED_KINDS
 
 # --- statuses ---------------------------------------------------------------------
 
-ACHIEVED = "achieved"
+ACHIEVED = "achieved"  # the target year's figure meets the target
+MET_EARLY = "met_early"  # a figure before the target year meets it: reached early, can still be lost
 ON_TRACK = "on_track"
 BEHIND = "behind"
 OFF_TRACK = "off_track"
@@ -39,7 +40,7 @@ INSUFFICIENT_DATA = "insufficient_data"
 NOT_QUANTIFIED = "not_quantified"
 
 #: Display order for legends, heatmaps and count tables (best to least informative).
-STATUS_ORDER: tuple[str, ...] = (ACHIEVED, ON_TRACK, BEHIND, OFF_TRACK, MISSED, UNKNOWN, INSUFFICIENT_DATA,
+STATUS_ORDER: tuple[str, ...] = (ACHIEVED, MET_EARLY, ON_TRACK, BEHIND, OFF_TRACK, MISSED, UNKNOWN, INSUFFICIENT_DATA,
                                  NOT_QUANTIFIED)
 #: Statuses of targets an edition cannot rate (its data gaps).
 GAP_STATUSES = (INSUFFICIENT_DATA, UNKNOWN)
@@ -60,9 +61,28 @@ PLAN_TARGET = "plan_target"
 RECORD_TYPES = (OBSERVED, PLAN_TARGET)
 REGION_KINDS = ("city", "sub_city", "province", "country", "region_group")
 
+#: Accounting bases that differ from an indicator's usual one; such figures carry the basis and are never compared
+#: with figures on the usual basis (e.g. energy intensity for the dual-control assessment, which excludes raw-material
+#: use and non-fossil energy).
+OBSERVATION_BASES = ("assessment_excl_feedstock_nonfossil",)
+
 #: One observation key, used by validation, the assessment and the pages: two rows with the same key state the
 #: same figure (changes of one year against two different base years are two figures).
-OBSERVATION_KEY = ("indicator_key", "region", "year", "measure", "base_year", "period", "record_type")
+OBSERVATION_KEY = ("indicator_key", "region", "year", "measure", "base_year", "period", "basis", "record_type")
+
+# --- sources ----------------------------------------------------------------------
+# Every page a figure was read on sits on a host the register data/hosts.csv classifies. The grade of a source
+# follows from the kind of host it was read on (methods chapter, "sources and grades"); blocked hosts are never cited.
+
+HOST_OFFICIAL = "official"  # the issuing body's own site (government, statistics bureau, official gazette)
+HOST_OUTLET = "outlet"  # a mainstream news outlet's own site
+HOST_COPY = "copy"  # a third-party site carrying a copy
+HOST_BLOCKED = "blocked"  # no reader is sent there
+HOST_KINDS = (HOST_OFFICIAL, HOST_OUTLET, HOST_COPY, HOST_BLOCKED)
+BLOCK_REASONS = ("adult", "gambling", "link_farm", "redirector", "ip_address")
+GRADES = ("A", "B", "C")
+GRADE_OF_HOST = {HOST_OFFICIAL: "A", HOST_OUTLET: "B", HOST_COPY: "C"}
+PROVISIONAL_GRADE = "C"  # a rating that rests on a figure read only on a copy is provisional (待核实)
 
 # --- qualifiers (the plan's hedges and bounds, and the figures') -------------------------
 
@@ -93,6 +113,7 @@ ROUTES = RELATIVE_ROUTES + (ROUTE_ADDITIONS, ROUTE_ANNUAL_SUM, ROUTE_EVIDENCE)
 REASONS = {
     # why this status
     "target_met": False,
+    "target_met_early": False,
     "within_tolerance": False,
     "target_year_not_met": False,
     "pace": False,  # rated on the pace ratio (column pace_ratio)
@@ -129,6 +150,7 @@ REASONS = {
 #: Flags: facts about the figures or the target that qualify any status (joined with ``;`` in ``flags``).
 FLAGS = (
     "figure_qualified",  # a figure used is stated with 约/以上/突破…, used as stated
+    "provisional",  # a figure the rating rests on was read only on a third-party copy (grade C)
     "partial_unused",  # part-year figures after the latest full year were not used
     "conflict_dropped",  # differing figures with no single preferred row were dropped
     "approximate",  # the target is worded 约/左右

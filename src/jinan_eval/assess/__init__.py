@@ -21,16 +21,17 @@ __all__ = ["OUTPUT_COLUMNS", "MethodParams", "assess_all_years", "assess_edition
 def assess_edition(dataset: Dataset, report_year: int, params: MethodParams | None = None) -> pd.DataFrame:
     """The assessment of every target of the dataset's plan as of ``report_year``."""
     params = params or MethodParams.for_plan(dataset.plan)
-    return assess_targets(dataset.targets, dataset.observations, dataset.indicators, report_year, params)
+    return assess_targets(dataset.targets, dataset.graded_observations(), dataset.indicators, report_year, params)
 
 
 def assess_history(dataset: Dataset, years: Iterable[int], params: MethodParams | None = None) -> pd.DataFrame:
     """assess_edition for each report year, concatenated."""
     params = params or MethodParams.for_plan(dataset.plan)
-    return assess_all_years(dataset.targets, dataset.observations, dataset.indicators, years, params)
+    return assess_all_years(dataset.targets, dataset.graded_observations(), dataset.indicators, years, params)
 
 
 def sensitivity(dataset: Dataset, report_year: int, shift: float = 0.05) -> pd.DataFrame:
     """How many statuses change when both rating thresholds move by ±shift."""
     params = MethodParams.for_plan(dataset.plan)
-    return status_sensitivity(dataset.targets, dataset.observations, dataset.indicators, report_year, params, shift)
+    return status_sensitivity(dataset.targets, dataset.graded_observations(), dataset.indicators, report_year,
+                              params, shift)

@@ -66,7 +66,8 @@ class Position:
     latest_value: float
     base_value: float
     first_year: int | None = None  # first year of a chain of yearly figures (chained_yoy, annual_sum)
-    figure_qualifier: str = ""  # qualifier of the figure(s) used, e.g. 约 or 以上 (approximate / lower bound)
+    figure_qualifier: str = ""
+    grades: tuple[str, ...] = ()  # grades of the sources of the figures used (A, B, C)  # qualifier of the figure(s) used, e.g. 约 or 以上 (approximate / lower bound)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,17 @@ class NoPosition:
 
 def _joined_qualifiers(values: Iterable[object]) -> str:
     return "/".join(sorted({_text(v) for v in values} - {""}))
+
+
+def _grades(*frames: pd.DataFrame | pd.Series) -> tuple[str, ...]:
+    """The source grades of the rows a position uses ("" where the rows carry none)."""
+    found = []
+    for rows in frames:
+        if isinstance(rows, pd.Series):
+            found.append(_text(rows.get("grade")))
+        elif "grade" in rows:
+            found += [_text(g) for g in rows["grade"]]
+    return tuple(found)
 
 
 def _rows(obs: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -120,6 +132,7 @@ def level_pair(obs: pd.DataFrame, base_year: int, unit: str | None) -> Position 
         latest_value=float(latest["value"]),
         base_value=base_value,
         figure_qualifier=_text(latest["qualifier"]),
+        grades=_grades(base.iloc[:1], latest),
     )
 
 
@@ -154,6 +167,7 @@ def relative_by_cumulative_change(obs: pd.DataFrame, base_year: int) -> Position
         latest_value=NAN,
         base_value=NAN,
         figure_qualifier=_text(latest["qualifier"]),
+        grades=_grades(latest),
     )
 
 
@@ -182,6 +196,7 @@ def relative_by_chained_yoy(obs: pd.DataFrame, base_year: int) -> Position | NoP
         base_value=NAN,
         first_year=int(ordered["year"].min()),
         figure_qualifier=_joined_qualifiers(ordered["qualifier"]),
+        grades=_grades(ordered),
     )
 
 
@@ -208,6 +223,7 @@ def additions_by_cumulative(obs: pd.DataFrame, base_year: int, unit: str | None)
         latest_value=total,
         base_value=NAN,
         figure_qualifier=_text(latest["qualifier"]),
+        grades=_grades(latest),
     )
 
 
@@ -233,6 +249,7 @@ def additions_by_annual_sum(obs: pd.DataFrame, base_year: int, unit: str | None)
         base_value=NAN,
         first_year=int(in_unit["year"].min()),
         figure_qualifier=_joined_qualifiers(in_unit["qualifier"]),
+        grades=_grades(in_unit),
     )
 
 

@@ -26,6 +26,7 @@ from ..vocabulary import (
     ADDITION_KINDS,
     BOUND_KINDS,
     INSUFFICIENT_DATA,
+    MET_EARLY,
     MILESTONE_KIND,
     MISSED,
     NON_QUANTIFIED_KINDS,
@@ -35,6 +36,7 @@ from ..vocabulary import (
     OFF_TRACK,
     PERIOD_PARTIAL,
     PERIOD_YEAR,
+    PROVISIONAL_GRADE,
     RELATIVE_KINDS,
     ROUTE_EVIDENCE,
     ROUTE_LEVELS,
@@ -94,10 +96,12 @@ OUTPUT_TYPES: dict[str, str] = {
     "pace_ratio": "float",
     "required_annual_rate": "float",
     "figure_qualifier": "str",
+    "evidence_grade": "str",  # the weakest grade among the sources of the figures the rating uses (A, B, C)
+    "provisional": "bool",  # the rating rests on a figure read only on a third-party copy (grade C): 待核实
 }
 OUTPUT_COLUMNS: tuple[str, ...] = tuple(OUTPUT_TYPES)
 _FLOAT_COLUMNS = tuple(c for c, t in OUTPUT_TYPES.items() if t == "float")
-_PANDAS_TYPES = {"str": "str", "int": "Int64", "float": "float64"}
+_PANDAS_TYPES = {"str": "str", "int": "Int64", "float": "float64", "bool": "bool"}
 _DUPLICATE_KEY = list(OBSERVATION_KEY)
 
 
@@ -107,11 +111,15 @@ _DUPLICATE_KEY = list(OBSERVATION_KEY)
 
 
 def observations_in_scope(observations: pd.DataFrame, report_year: int, params: MethodParams) -> pd.DataFrame:
-    """Rows the assessment may use: the assessed region, record_type 'observed', year <= report_year."""
+    """Rows the assessment may use: the assessed region, record_type 'observed', year <= report_year, on the
+    indicator's usual accounting basis (a figure on another basis is shown, never rated against the target)."""
+    if "basis" not in observations.columns:
+        observations = observations.assign(basis=pd.NA)
     mask = (
         (observations["region"] == params.region)
         & (observations["record_type"] == OBSERVED)
         & (observations["year"] <= report_year)
+        & observations["basis"].isna()
     )
     return observations.loc[mask]
 
@@ -132,8 +140,11 @@ def resolve_duplicates(obs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     one_preferred = n_preferred == 1
     conflict = ~agree & ~one_preferred
     keep = agree | (one_preferred & obs["preferred"])
+    kept = obs.loc[keep]
+    if "grade" in kept.columns:  # agreeing copies: keep the best-graded source (A before B before C)
+        kept = kept.assign(_grade=kept["grade"].fillna("Z")).sort_values("_grade", kind="stable").drop(columns="_grade")
     kept = (
-        obs.loc[keep]
+        kept
         .sort_values("preferred", ascending=False, kind="stable")
         .drop_duplicates(subset=_DUPLICATE_KEY)
         .sort_index()
@@ -219,7 +230,11 @@ def addition_metrics(
 def classify(metrics: Metrics, target_year_reached: bool, params: MethodParams) -> tuple[str, str, float]:
     """Status, reason code and pace ratio, from the metrics (see methods.md, status rules)."""
     if metrics.met:
-        return ACHIEVED, reason("target_met"), NAN
+        # a target is achieved on its target year's figure; a level reached before then is met early, and can
+        # still be lost (methods chapter, status rules)
+        if target_year_reached:
+            return ACHIEVED, reason("target_met"), NAN
+        return MET_EARLY, reason("target_met_early"), NAN
     if target_year_reached:
         if metrics.met_within_tolerance:
             return ACHIEVED, reason("within_tolerance"), NAN
@@ -250,7 +265,7 @@ class _Context:
 def _empty_row(target_id: str, report_year: int) -> dict:
     row = {c: NAN for c in OUTPUT_COLUMNS}
     row.update(target_id=target_id, report_year=report_year, latest_year=None, base_year=None, first_year=None,
-               route="", reason="", flags="", figure_qualifier="")
+               route="", reason="", flags="", figure_qualifier="", evidence_grade="", provisional=False)
     return row
 
 
@@ -258,11 +273,20 @@ def _join(parts: Iterable[str]) -> str:
     return ";".join(dict.fromkeys(p for p in parts if p))
 
 
+def weakest_grade(grades: Iterable[str]) -> str:
+    """The weakest of the grades (C is weaker than B, B than A); "" when no figure carries one."""
+    known = [g for g in grades if g]
+    return max(known) if known else ""
+
+
 def _flags(position: Position | None, qualifier: Qualifier, ctx: _Context) -> str:
-    """Flag codes: figure stated with 约/以上…, part-year figures left unused, conflicts dropped, target wording."""
+    """Flag codes: figure stated with 约/以上…, a figure read only on a copy, part-year figures left unused,
+    conflicts dropped, target wording."""
     flags = []
     if position is not None and position.figure_qualifier:
         flags.append("figure_qualified")
+    if position is not None and weakest_grade(position.grades) == PROVISIONAL_GRADE:
+        flags.append("provisional")
     after = position.latest_year if position is not None else None
     unused = ctx.partial_rows if after is None else ctx.partial_rows.loc[ctx.partial_rows["year"] > after]
     if not unused.empty and not (position is None and ctx.year_rows.empty):
@@ -397,6 +421,8 @@ def assess_quantified(target: dict, ctx: _Context) -> dict:
         flags=_flags(position, qualifier, ctx),
         route=position.route,
         figure_qualifier=position.figure_qualifier,
+        evidence_grade=weakest_grade(position.grades),
+        provisional=weakest_grade(position.grades) == PROVISIONAL_GRADE,
     )
     return row
 
@@ -446,7 +472,10 @@ def assess_milestone(target: dict, ctx: _Context) -> dict:
     row.update(status=status, reason=why)
     if not evidence.empty:
         latest = _latest_evidence(evidence)
-        row.update(latest_year=int(latest["year"]), latest_value=float(latest["value"]), route=ROUTE_EVIDENCE)
+        grade = _text(latest.get("grade"))
+        row.update(latest_year=int(latest["year"]), latest_value=float(latest["value"]), route=ROUTE_EVIDENCE,
+                   evidence_grade=grade, provisional=grade == PROVISIONAL_GRADE,
+                   flags="provisional" if grade == PROVISIONAL_GRADE else "")
     return row
 
 

@@ -39,8 +39,12 @@ COLLECTED_COLUMNS = ("indicator_key", "indicator_zh", "region", "year", "value",
                      "source_title", "source_publisher", "source_date", "source_url", "locator", "note")
 MAPPING_FILE = "mappings/collected_indicators.csv"
 OVERRIDES_FILE = "mappings/row_overrides.csv"
+SOURCE_CORRECTIONS_FILE = "mappings/source_corrections.csv"
+DROPPED_SOURCES_FILE = "mappings/dropped_sources.csv"
+#: Fields of a source a correction may set (the document, not the page): see read_source_corrections.
+CORRECTABLE = ("title", "issuer", "date", "doc_number", "url", "retrieved_from", "retrieved_on", "locator")
 REASON_PREFIX = "reason:"  # read_overrides keeps each override's reason under this prefix
-OVERRIDABLE = ("base_year", "period", "qualifier", "preferred", "year")
+OVERRIDABLE = ("base_year", "period", "qualifier", "preferred", "year", "basis")
 
 _ISO_DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)\b\s*(.*)$")
 _BASE_YEAR = re.compile(r"(?:较|比|相比|与|vs\.?|base(?: year)?[:=]?|relative to|compared with)\s*(\d{4})\s*年?",
@@ -169,7 +173,7 @@ def ingest_row(name: str, line: int, row: dict[str, str], mapping: dict, regions
         report.error(name, line, "region", "ref.region", f"{row['region']!r} is not a name_zh in regions.csv")
         return None
     try:
-        value = round(float(row["value"]) * m.factor, 10)
+        value = float(f"{float(row['value']) * m.factor:.12g}")  # converted exactly, no float noise
         year = int(row["year"])
     except ValueError as exc:
         report.error(name, line, "value", "number.not_numeric", str(exc))
@@ -183,17 +187,13 @@ def ingest_row(name: str, line: int, row: dict[str, str], mapping: dict, regions
     elif base_year is None:
         report.error(name, line, "note", "observation.base_year",
                      f"cannot tell the base year of this {m.measure} figure; add it to {OVERRIDES_FILE}")
-    date, date_note = split_date(row["source_date"])
+    date, _ = split_date(row["source_date"])
     url = row["source_url"] if row["source_url"].lower().startswith(("http://", "https://")) else ""
-    locator = row["locator"] if url or not row["source_url"] else f"{row['locator']} [{row['source_url']}]"
     sid = source_id(row["source_title"], row["source_publisher"], row["source_date"], row["source_url"],
                     row["locator"])
-    note = f"原指标: {row['indicator_zh']}" + (f"; {row['note']}" if row["note"] else "")
-    if m.factor != 1:
-        note += f"; converted from {row['value']} {row['unit']} (×{m.factor:g})"
+    # the collector's own notes stay in the raw file: the published note is for readers (why a figure is preferred)
     preferred = fix.get("preferred", "").lower() == "true"
-    if preferred:
-        note += f"; {PREFERRED_NOTE} {fix.get(REASON_PREFIX + 'preferred', '')}"
+    note = f"{PREFERRED_NOTE} {fix.get(REASON_PREFIX + 'preferred', '')}" if preferred else None
     observation = {
         "indicator_key": m.indicator_key,
         "region": region,
@@ -207,11 +207,41 @@ def ingest_row(name: str, line: int, row: dict[str, str], mapping: dict, regions
         "preferred": preferred or None,
         "record_type": PLAN_TARGET if is_plan_target(row) else OBSERVED,
         "source_id": sid,
+        "basis": fix.get("basis") or None,
         "note": note,
     }
-    source = {"source_id": sid, "title": row["source_title"], "publisher": row["source_publisher"] or None,
-              "date": date, "date_note": date_note, "url": url or None, "locator": locator or None}
+    source = {"source_id": sid, "title": row["source_title"], "issuer": row["source_publisher"] or None,
+              "date": date, "doc_number": None, "url": None, "retrieved_from": url or None, "retrieved_on": None,
+              "locator": row["locator"] or None}
     return observation, source
+
+
+def read_source_corrections(path: Path, report: Report) -> dict[str, dict[str, str]]:
+    """source_id → the fields a reviewed correction sets (non-empty cells of CORRECTABLE columns), with a reason."""
+    corrections: dict[str, dict[str, str]] = {}
+    if not path.exists():
+        return corrections
+    with path.open(encoding="utf-8", newline="") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            if not (row.get("reason") or "").strip():
+                report.error(path.name, line, "reason", "correction.reason", "every correction needs a reason")
+            if row["source_id"] in corrections:
+                report.error(path.name, line, "source_id", "correction.duplicate", "one row per source")
+            corrections[row["source_id"]] = {k: row[k].strip() for k in CORRECTABLE if (row.get(k) or "").strip()}
+    return corrections
+
+
+def read_dropped_sources(path: Path, report: Report) -> dict[str, str]:
+    """source_id → why its figures are left out (no citable copy of the document could be found)."""
+    dropped: dict[str, str] = {}
+    if not path.exists():
+        return dropped
+    with path.open(encoding="utf-8", newline="") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            if not (row.get("reason") or "").strip():
+                report.error(path.name, line, "reason", "dropped.reason", "every dropped source needs a reason")
+            dropped[row["source_id"]] = row.get("reason", "")
+    return dropped
 
 
 def collected_files(raw_dir: Path) -> list[Path]:
@@ -233,6 +263,8 @@ def ingest(raw_dir: Path, data_dir: Path, plan_id: str | None = None) -> Report:
     overrides = read_overrides(data_dir / OVERRIDES_FILE, report)
     regions_frame = pd.read_csv(data_dir / "regions.csv", dtype=str)
     regions = dict(zip(regions_frame["name_zh"], regions_frame["region"]))
+    corrections = read_source_corrections(data_dir / SOURCE_CORRECTIONS_FILE, report)
+    dropped = read_dropped_sources(data_dir / DROPPED_SOURCES_FILE, report)
     outputs: dict[str, pd.DataFrame] = {}
     sources: dict[str, dict] = {}
     for path in collected_files(raw_dir):
@@ -240,9 +272,14 @@ def ingest(raw_dir: Path, data_dir: Path, plan_id: str | None = None) -> Report:
         obs_rows = []
         for line, row in read_collected(path, name, report):
             result = ingest_row(name, line, row, mapping, regions, overrides, report, period_base_year)
-            if result is not None:
-                obs_rows.append(result[0])
-                sources[result[1]["source_id"]] = result[1]
+            if result is None or result[1]["source_id"] in dropped:
+                continue
+            observation, source = result
+            source.update(corrections.get(source["source_id"], {}))
+            obs_rows.append(observation)
+            sources[source["source_id"]] = source
+        if not obs_rows:  # every row of the file was left out: no observations file for it
+            continue
         frame = pd.DataFrame(obs_rows, columns=OBSERVATIONS.columns)
         frame["base_year"] = frame["base_year"].astype("Int64")
         outputs[f"observations/{path.stem}.csv"] = frame

@@ -8,13 +8,17 @@ and search log → target: each link is checked, and every problem is reported w
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 
 from ..config import DEFAULT_DATA_DIR, PlanConfig, PlanConfigError, load_plan_config
 from ..vocabulary import (
+    GRADE_OF_HOST,
+    HOST_BLOCKED,
     MEASURES_NEEDING_BASE_YEAR,
     OBSERVATION_KEY,
     OBSERVED,
@@ -24,7 +28,7 @@ from ..vocabulary import (
 )
 from .problems import DataValidationError, Report
 from .read import read_table
-from .schema import INDICATORS, OBSERVATIONS, REGIONS, SEARCH_LOG, SECTIONS, SOURCES, TARGETS, Table
+from .schema import HOSTS, INDICATORS, OBSERVATIONS, REGIONS, SEARCH_LOG, SECTIONS, SOURCES, TARGETS, Table
 
 
 @dataclass
@@ -37,16 +41,21 @@ class Dataset:
     indicators: pd.DataFrame
     regions: pd.DataFrame
     observations: pd.DataFrame
-    sources: pd.DataFrame
+    sources: pd.DataFrame  # with the computed column ``grade``
     search_log: pd.DataFrame
     data_dir: Path
+    hosts: pd.DataFrame | None = None
 
     def observations_with_sources(self) -> pd.DataFrame:
-        """Observations joined with their source's title, publisher, date, URL and locator."""
-        src = self.sources.rename(columns={"title": "source_title", "publisher": "source_publisher",
-                                           "date": "source_date", "url": "source_url",
-                                           "locator": "source_locator"})
+        """Observations joined with their source: title, issuer, date, number, links, locator and grade."""
+        src = self.sources.drop(columns=[c for c in ("at_file", "at_line") if c in self.sources.columns])
+        src = src.rename(columns={c: f"source_{c}" for c in src.columns if c != "source_id"})
         return self.observations.merge(src, on="source_id", how="left")
+
+    def graded_observations(self) -> pd.DataFrame:
+        """Observations with the grade of their source (what the assessment rates from)."""
+        grades = dict(zip(self.sources["source_id"], self.sources["grade"]))
+        return self.observations.assign(grade=self.observations["source_id"].map(grades))
 
     def observed(self, report_year: int | None = None) -> pd.DataFrame:
         """Observed figures (not other plans' targets), up to ``report_year`` when given, with their sources."""
@@ -169,13 +178,46 @@ def _check_conflicts(obs: pd.DataFrame, report: Report) -> None:
                      f"{rule_msg}; also at {others}")
 
 
-def check_sources(sources: pd.DataFrame, obs: pd.DataFrame | None, report: Report) -> None:
-    for rec in sources.loc[sources["url"].isna()].itertuples():
-        report.warning(rec.at_file, rec.at_line, "url", "source.no_url", "source has no URL; the title must identify it")
+def host_of(url: object) -> str | None:
+    """The host name of a web address, lower-case; None for an empty cell."""
+    if not isinstance(url, str) or not url.strip():
+        return None
+    return (urlsplit(url.strip()).hostname or "").lower()
+
+
+_IP_ADDRESS = re.compile(r"^(\d{1,3}\.){3}\d{1,3}$|^\[?[0-9a-f:]+\]?$")
+
+
+def check_sources(sources: pd.DataFrame, obs: pd.DataFrame | None, hosts: pd.DataFrame | None,
+                  report: Report) -> None:
+    """Every page named by a source is on a citable host of the register; no source is left unused."""
+    kinds = dict(zip(hosts["host"], hosts["kind"])) if hosts is not None else {}
+    reasons = dict(zip(hosts["host"], hosts["reason"])) if hosts is not None else {}
+    for rec in sources.itertuples():
+        for column in ("retrieved_from", "url"):
+            host = host_of(getattr(rec, column))
+            if host is None:
+                continue
+            if _IP_ADDRESS.match(host):
+                report.error(rec.at_file, rec.at_line, column, "source.not_citable",
+                             f"{host} is a bare network address, not a publisher's site: cite the publisher's page")
+            elif hosts is not None and host not in kinds:
+                report.error(rec.at_file, rec.at_line, column, "source.unknown_host",
+                             f"{host} is not in hosts.csv: add it with its kind (official, outlet, copy or blocked)")
+            elif kinds.get(host) == HOST_BLOCKED:
+                report.error(rec.at_file, rec.at_line, column, "source.not_citable",
+                             f"{host} is a blocked host ({reasons.get(host)}): find a citable copy of the document "
+                             "or leave the figure out")
     if obs is not None:
         unused = sources.loc[~sources["source_id"].isin(set(obs["source_id"]))]
         for rec in unused.itertuples():
             report.warning(rec.at_file, rec.at_line, "source_id", "source.unused", "no observation cites this source")
+
+
+def grades(sources: pd.DataFrame, hosts: pd.DataFrame) -> pd.Series:
+    """The grade of each source, from the kind of host it was read on: A official, B outlet, C copy."""
+    kinds = dict(zip(hosts["host"], hosts["kind"]))
+    return sources["retrieved_from"].map(lambda url: GRADE_OF_HOST.get(kinds.get(host_of(url)), pd.NA))
 
 
 def check_search_log(log: pd.DataFrame, targets: pd.DataFrame | None, report: Report) -> None:
@@ -222,6 +264,9 @@ def validate(data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None) -> t
     observations = _read(data_dir, OBSERVATIONS, report, plan)
     sources = _read(data_dir, SOURCES, report, plan)
     search_log = _read(data_dir, SEARCH_LOG, report, plan)
+    hosts = _read(data_dir, HOSTS, report, plan)
+    if observations is not None and "basis" not in observations.columns:
+        observations["basis"] = pd.NA
     if regions is not None:
         check_plan_regions(plan, regions, report)
     if indicators is not None:
@@ -231,13 +276,15 @@ def validate(data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None) -> t
     if observations is not None:
         check_observations(observations, indicators, regions, sources, report)
     if sources is not None:
-        check_sources(sources, observations, report)
+        check_sources(sources, observations, hosts, report)
     if search_log is not None:
         check_search_log(search_log, targets, report)
-    frames = (sections, targets, indicators, regions, observations, sources, search_log)
+    frames = (sections, targets, indicators, regions, observations, sources, search_log, hosts)
     if any(f is None for f in frames):
         return report, None
-    return report, Dataset(plan, *frames, data_dir=data_dir)
+    sources = sources.assign(grade=grades(sources, hosts))
+    return report, Dataset(plan, sections, targets, indicators, regions, observations, sources, search_log,
+                           data_dir=data_dir, hosts=hosts)
 
 
 def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None) -> Dataset:

@@ -16,7 +16,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..vocabulary import (
+    BLOCK_REASONS,
     DIRECTIONS,
+    HOST_KINDS,
     INDICATOR_MEASURES,
     OBSERVATION_KEY,
     OBSERVATION_MEASURES,
@@ -27,6 +29,7 @@ from ..vocabulary import (
     SECTION_KINDS,
     TARGET_KINDS,
 )
+from ..vocabulary import OBSERVATION_BASES as BASES
 
 DType = Literal["str", "int", "float", "bool"]
 
@@ -171,28 +174,53 @@ OBSERVATIONS = Table(
         Field("record_type", "str", "observed, or plan_target (a target of another plan, context only)",
               choices=RECORD_TYPES),
         Field("source_id", "str", "Source (sources.csv)"),
-        Field("note", "str", "Caveats as recorded by the collector", nullable=True),
+        Field("basis", "str", "Accounting basis when it differs from the usual one (figures on different bases are "
+              "never compared)", nullable=True, required=False, choices=BASES),
+        Field("note", "str", "A reader's note: why this figure is preferred where sources disagree", nullable=True),
     ),
     key=OBSERVATION_KEY,
     multi_file=True,
 )
 
+_ISO_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_WEB_ADDRESS = r"^https?://\S+$"
+
 SOURCES = Table(
     "sources",
     "sources.csv",
-    "Where each figure comes from, down to the paragraph.",
+    "The document each figure comes from (title, issuing body, date, number) and, separately, where it was read. "
+    "Its grade (A/B/C) follows from the kind of host it was read on (hosts.csv).",
     (
-        Field("source_id", "str", "Stable id (hash of the citation)", unique=True, pattern=r"^S[0-9a-f]{8}$"),
-        Field("title", "str", "Title of the page or document"),
-        Field("publisher", "str", "Publisher (original outlet where the page is a repost)", nullable=True),
-        Field("date", "str", "Publication date, ISO (YYYY, YYYY-MM or YYYY-MM-DD)", nullable=True,
-              pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
-        Field("date_note", "str", "What is known about the date when it is not printed on the page", nullable=True),
-        Field("url", "str", "http(s) address; empty when none was available", nullable=True,
-              pattern=r"^https?://\S+$"),
-        Field("locator", "str", "Where in the source (section, paragraph, label)", nullable=True),
+        Field("source_id", "str", "Stable id (hash of the citation as collected)", unique=True,
+              pattern=r"^S[0-9a-f]{8}$"),
+        Field("title", "str", "The document's or report's own title"),
+        Field("issuer", "str", "The issuing body, or the outlet whose report it is"),
+        Field("date", "str", "Publication date, ISO (YYYY, YYYY-MM or YYYY-MM-DD)", nullable=True, pattern=_ISO_DATE),
+        Field("doc_number", "str", "Document number of an official document (e.g. 济政字〔2023〕10号)", nullable=True),
+        Field("url", "str", "The issuing body's own page of the document, where known", nullable=True,
+              pattern=_WEB_ADDRESS),
+        Field("retrieved_from", "str", "The page the figure was read on (its host must be citable, hosts.csv)",
+              pattern=_WEB_ADDRESS),
+        Field("retrieved_on", "str", "When it was read, ISO date", nullable=True, pattern=_ISO_DATE),
+        Field("locator", "str", "Where in the document: the sentence quoted, or the table and cell"),
     ),
     key=("source_id",),
+)
+
+HOSTS = Table(
+    "hosts",
+    "hosts.csv",
+    "Every host a source was read on, and what kind of site it is: the grade of a source follows from it, and "
+    "blocked hosts (adult, gambling, link farms, redirectors, bare addresses) are never cited. Anyone may add a row.",
+    (
+        Field("host", "str", "Host name as in the address (www. included when the address has it)", unique=True,
+              pattern=r"^[a-z0-9.-]+$"),
+        Field("kind", "str", "official (the issuing body's own site: grade A) / outlet (a mainstream outlet's own "
+              "site: grade B) / copy (a third-party copy: grade C) / blocked (never cited)", choices=HOST_KINDS),
+        Field("reason", "str", "Why a blocked host is blocked", nullable=True, choices=BLOCK_REASONS),
+        Field("owner", "str", "Who runs the site, where known", nullable=True),
+    ),
+    key=("host",),
 )
 
 SEARCH_LOG = Table(
@@ -216,7 +244,7 @@ SEARCH_LOG = Table(
 )
 
 TABLES: dict[str, Table] = {
-    t.name: t for t in (SECTIONS, TARGETS, INDICATORS, REGIONS, OBSERVATIONS, SOURCES, SEARCH_LOG)
+    t.name: t for t in (SECTIONS, TARGETS, INDICATORS, REGIONS, OBSERVATIONS, SOURCES, HOSTS, SEARCH_LOG)
 }
 
 _PANDERA_DTYPES = {"str": str, "int": "Int64", "float": float, "bool": "boolean"}

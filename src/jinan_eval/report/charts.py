@@ -17,6 +17,7 @@ from .messages import Messages
 
 STATUS_COLOURS = {
     "achieved": "#1a7f37",
+    "met_early": "#2e8b57",
     "on_track": "#4c9f38",
     "behind": "#d4a017",
     "off_track": "#c0392b",
@@ -63,9 +64,11 @@ def _points_frame(obs: pd.DataFrame, regions: pd.DataFrame, lang: str) -> pd.Dat
     frame = obs.copy()
     frame["region_name"] = frame["region"].map(names).fillna(frame["region"])
     frame["source_title"] = frame.get("source_title", pd.Series("", index=frame.index)).fillna("")
+    frame["source_grade"] = frame.get("source_grade", pd.Series("", index=frame.index)).fillna("")
     frame["qualifier"] = frame["qualifier"].fillna("")
     frame["year"] = frame["year"].astype(int)
-    return frame[["year", "value", "unit", "region", "region_name", "source_title", "qualifier", "measure"]]
+    return frame[["year", "value", "unit", "region", "region_name", "source_title", "source_grade", "qualifier",
+                  "measure"]]
 
 
 def observed_layer(points: pd.DataFrame, y_title: str, lang: str, colours: dict[str, str]) -> alt.Chart:
@@ -76,7 +79,8 @@ def observed_layer(points: pd.DataFrame, y_title: str, lang: str, colours: dict[
     tooltip = [alt.Tooltip("year:O", title=t("year", lang)), alt.Tooltip("value:Q", title=t("value", lang)),
                alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("qualifier:N", title=t("note", lang)),
                alt.Tooltip("region_name:N", title=t("region", lang)),
-               alt.Tooltip("source_title:N", title=t("source", lang))]
+               alt.Tooltip("source_title:N", title=t("source", lang)),
+               alt.Tooltip("source_grade:N", title=t("grade", lang))]
     base = alt.Chart(points).encode(
         x=alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
@@ -127,7 +131,8 @@ def yoy_chart(title: str, points: pd.DataFrame, regions: pd.DataFrame, lang: str
         color=alt.Color("region_name:N", title=t("region", lang)),
         tooltip=[alt.Tooltip("year:O", title=t("year", lang)), alt.Tooltip("value:Q", title=t("value", lang)),
                  alt.Tooltip("region_name:N", title=t("region", lang)),
-                 alt.Tooltip("source_title:N", title=t("source", lang))],
+                 alt.Tooltip("source_title:N", title=t("source", lang)),
+                 alt.Tooltip("source_grade:N", title=t("grade", lang))],
     )
     layers = [bars]
     if required_rate is not None and pd.notna(required_rate):

@@ -9,7 +9,7 @@ from ..assess import gaps
 from ..vocabulary import PERIOD_PARTIAL, SEARCH_OUTCOMES
 from . import charts, text
 from .context import Context, Html, Markdown
-from .tables import downloads_links, html_table
+from .tables import downloads_links, grade_badge, html_table
 from .text import esc
 
 
@@ -32,16 +32,29 @@ def coverage_blocks(ctx: Context) -> list:
 
 
 def source_blocks(ctx: Context) -> list:
+    """Every source the edition uses, grouped by issuing body or outlet: one row per document, with its grade and
+    the number of figures it supports."""
     m = ctx.m
     used = ctx.dataset.sources[ctx.dataset.sources["source_id"].isin(ctx.observations["source_id"])]
+    figures = ctx.observations.groupby("source_id").size()
+    grades = used["grade"].value_counts()
+    blocks = [Markdown(m("text.sources_count", n=len(used), issuers=used["issuer"].nunique(),
+                         a=int(grades.get("A", 0)), b=int(grades.get("B", 0)), c=int(grades.get("C", 0))))]
     lines = []
-    for rec in used.sort_values(["date", "title"], na_position="last").itertuples():
-        title = esc(rec.title)
-        link = f'<a href="{esc(rec.url)}" rel="noopener">{title}</a>' if isinstance(rec.url, str) else title
-        lines.append(f"<tr><td>{esc(rec.source_id)}</td><td>{link}</td><td>{esc(rec.publisher)}</td>"
-                     f"<td>{esc(rec.date)}</td><td>{esc(rec.locator)}</td></tr>")
-    head = ["ID"] + [m(f"column.{c}") for c in ("title", "publisher", "date", "locator")]
-    return [Markdown(m("text.sources_count", n=len(used))), Html(html_table(head, lines)), downloads_links(ctx)]
+    for issuer, docs in used.sort_values(["issuer", "date", "title"], na_position="last").groupby("issuer", sort=True):
+        for i, rec in enumerate(docs.itertuples()):
+            link_to = rec.url if isinstance(rec.url, str) else rec.retrieved_from
+            title = f'<a href="{esc(link_to)}" rel="noopener">{esc(rec.title)}</a>'
+            if isinstance(rec.url, str) and rec.url != rec.retrieved_from and isinstance(rec.retrieved_from, str):
+                title += f' <small>（<a href="{esc(rec.retrieved_from)}" rel="noopener">{m("text.read_on")}</a>）</small>'
+            number = f"<br><small>{esc(rec.doc_number)}</small>" if isinstance(rec.doc_number, str) else ""
+            first = f'<td rowspan="{len(docs)}">{esc(issuer)}</td>' if i == 0 else ""
+            lines.append(f"<tr>{first}<td>{title}{number}<br><small>{esc(rec.locator)}</small></td>"
+                         f"<td>{esc(rec.date)}</td><td>{int(figures.get(rec.source_id, 0))}</td>"
+                         f"<td>{grade_badge(rec.grade, m)}</td></tr>")
+    head = [m(f"column.{c}") for c in ("publisher", "title", "date", "figures", "grade")]
+    blocks += [Html(html_table(head, lines, "jinan-table source-list")), downloads_links(ctx)]
+    return blocks
 
 
 def search_anchor(target_id: str) -> str:

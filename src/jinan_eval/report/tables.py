@@ -45,6 +45,13 @@ def use_marks(rows: pd.DataFrame) -> pd.Series:
     return marks
 
 
+def grade_badge(grade: object, m) -> str:
+    """A source's grade, with its definition as the tooltip."""
+    if not isinstance(grade, str) or not grade:
+        return ""
+    return f'<span class="grade" title="{esc(m("grade." + grade))}">{esc(grade)}</span>'
+
+
 def _base_year(value: object) -> str:
     return "" if value is None or pd.isna(value) else str(int(value))
 
@@ -65,15 +72,19 @@ def observation_table(rows: pd.DataFrame, ctx: Context, with_indicator: bool = F
         if rec.use_mark == "used" and PREFERRED_NOTE in note and not ctx.zh:
             # the reasons recorded in data/mappings/row_overrides.csv are English: shown in the English edition
             why = "<br><small>" + esc(note.split(PREFERRED_NOTE, 1)[1].strip()) + "</small>"
-        url = rec.source_url if isinstance(rec.source_url, str) else ""
+        url = rec.source_url if isinstance(rec.source_url, str) else rec.source_retrieved_from
         title = esc(rec.source_title)
         source = f'<a href="{esc(url)}" rel="noopener">{title}</a>' if url else title
         indicator = f"<td>{esc(indicator_names.get(rec.indicator_key, rec.indicator_key))}</td>" if with_indicator else ""
+        basis = getattr(rec, "basis", None)
+        measure = esc(m.measure(rec.measure)) + (f"<br><small>{esc(m('basis.' + basis))}</small>"
+                                                  if isinstance(basis, str) and basis else "")
         lines.append(
             f"<tr>{indicator}<td>{esc(names.get(rec.region, rec.region))}</td><td>{rec.year}</td>"
-            f"<td>{_base_year(rec.base_year)}</td><td>{esc(m.measure(rec.measure))}</td>"
+            f"<td>{_base_year(rec.base_year)}</td><td>{measure}</td>"
             f"<td>{num(rec.value, 3)}{mark}{why}</td><td>{esc(rec.unit)}</td>"
-            f"<td>{esc(m.period(rec.period))}</td><td>{source}<br><small>{esc(rec.source_locator)}</small></td></tr>")
+            f"<td>{esc(m.period(rec.period))}</td><td>{source}<br><small>{esc(rec.source_issuer)} · "
+            f"{esc(rec.source_locator)}</small></td><td>{grade_badge(rec.source_grade, m)}</td></tr>")
     head = (["indicator"] if with_indicator else []) + ["region", "year", "base_year", "measure", "value", "unit",
-                                                          "period", "source"]
+                                                          "period", "source", "grade"]
     return Html(html_table([m(f"column.{h}") for h in head], lines))

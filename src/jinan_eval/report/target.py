@@ -40,6 +40,8 @@ def comparable_rows(rows: pd.DataFrame, region: str) -> pd.DataFrame:
     only for percentages (a national total on the same axis as a city's would flatten the city's series)."""
     if not (rows["region"] == region).any():
         return rows.iloc[0:0]
+    if "basis" in rows.columns:  # a figure on another accounting basis is never drawn beside the usual one
+        rows = rows[rows["basis"].isna()]
     relative = rows["unit"].eq("%") | rows["measure"].isin(PERCENT_MEASURES)
     return rows[(rows["region"] == region) | relative]
 
@@ -149,8 +151,10 @@ def target_blocks(target: dict, ctx: Context) -> list:
     m = ctx.m
     ind = ctx.indicator(target.get("indicator_key") or "")
     unit = ind.get("unit", "")
+    provisional = (f' <span class="provisional" title="{esc(m("grade.provisional_title"))}">'
+                   f'{m("grade.provisional")}</span>') if bool(target.get("provisional")) else ""
     blocks = [Markdown(f"**{esc(target['target_id'])} · {text.label(target, ctx.lang)}** "
-                       f"{text.status_badge(target['status'], m)}\n\n{text.target_statement(target, m)}\n\n"
+                       f"{text.status_badge(target['status'], m)}{provisional}\n\n{text.target_statement(target, m)}\n\n"
                        f"{text.progress_sentence(target, target, unit, m, ctx.region_name())}")]
     box = computed_box(target, ctx)
     if not ind:
