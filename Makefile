@@ -56,7 +56,7 @@ report-all: $(STAMP) $(ASSETS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
-	$(BIN)/lint-imports --config pyproject.toml
+	$(BIN)/lint-imports pyproject.toml
 
 test: $(STAMP) $(ASSETS) system-deps lint
 	$(BIN)/python -m pytest

@@ -2,9 +2,10 @@
 
 The module fixture copies ``data/`` to a temporary folder and plants two HTML-safety cases in the copy:
 
-* the source of a Jinan ``energy_intensity`` observation gets the title ``<script>alert(1)</script>`` (it is
-  cited on the overview page's data table and in the source list of ``data_sources.html``);
-* target MAIN-1 gets labels (``label_zh``, ``label_en``) containing ``"quotes" & <tags>``.
+* the source of a Jinan observation charted on a key-project page (``PLANTED_INDICATOR``, page ``PLANTED_PAGE``)
+  gets the title ``<script>alert(1)</script>`` (it is cited in that page's data table, in its chart's tooltip and
+  in the source list of ``data_sources.html``);
+* that target (``PLANTED_TARGET``) gets labels (``label_zh``, ``label_en``) containing ``"quotes" & <tags>``.
 
 It builds the 2025 Chinese edition from that copy into a temporary build directory, serves ``<build>/site``
 with :class:`http.server.ThreadingHTTPServer` on 127.0.0.1 (a free port) and drives Debian's
@@ -23,7 +24,7 @@ Screenshots of overview, kp1, mechanisms, data_sources, methods and index are wr
 
 The site's own index.html (outside the edition) is checked the same way for errors and must list the edition.
 
-The HTML-safety tests check that the planted title is shown as text (in the overview's data table, once its
+The HTML-safety tests check that the planted title is shown as text (in the target page's data table, once its
 <details> is opened, in the source list, and in a chart's tooltip), that no dialog opens and no script element is
 made from it, and that the raw HTML holds it escaped, never as an element; the planted label shows as text, no
 <tags> element exists, and the label is shown verbatim (straight quotes are not rewritten). Skipped when ``/usr/bin/chromium`` is missing (``make test``
@@ -65,7 +66,9 @@ EDITION_PAGES = ["index", "overview", *(f"kp{i}" for i in range(1, 11)), "mechan
 PLANTED_TITLE = "<script>alert(1)</script>"
 PLANTED_TITLE_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 PLANTED_LABEL = '"quotes" & <tags>'
-PLANTED_TARGET = "MAIN-1"
+PLANTED_TARGET = "KP1-17"  # a target whose page draws a chart of the region's own figures
+PLANTED_INDICATOR = "green_factories_provincial_new"
+PLANTED_PAGE = "kp1"
 CHART_TIMEOUT_MS = 30_000
 
 # data marks (role-mark groups), not axes, legends or titles
@@ -81,11 +84,10 @@ def plant(data: Path) -> str:
     for path in sorted((data / "observations").glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as fh:
             rows += list(csv.DictReader(fh))
-    jinan = [r for r in rows if r["indicator_key"] == "energy_intensity" and r["region"] == "jinan"
-             and r["record_type"] == "observed" and int(r["year"]) <= YEAR]
-    # prefer a row that MAIN-1's chart draws (change since 2020), so that its tooltip shows the title too
-    jinan.sort(key=lambda r: (r["measure"] != "cumulative_change_pct" or r["base_year"] != "2020", r["year"]))
-    assert jinan, "no observed Jinan energy_intensity row in the data"
+    jinan = [r for r in rows if r["indicator_key"] == PLANTED_INDICATOR and r["region"] == "jinan"
+             and r["record_type"] == "observed" and r["period"] == "year" and int(r["year"]) <= YEAR]
+    jinan.sort(key=lambda r: r["year"])
+    assert jinan, f"no observed Jinan {PLANTED_INDICATOR} row in the data"
     chosen = {"id": jinan[0]["source_id"]}
 
     def retitle(rows):
@@ -96,8 +98,8 @@ def plant(data: Path) -> str:
     def relabel(rows):
         hits = [r for r in rows if r["target_id"] == PLANTED_TARGET]
         assert len(hits) == 1
-        hits[0]["label_zh"] = f"单位地区生产总值能耗 {PLANTED_LABEL}"
-        hits[0]["label_en"] = f"Energy intensity {PLANTED_LABEL}"
+        hits[0]["label_zh"] = f"省级绿色工厂 {PLANTED_LABEL}"
+        hits[0]["label_en"] = f"Provincial green factories {PLANTED_LABEL}"
 
     rewrite_csv(data / "sources.csv", retitle)
     rewrite_csv(data / SHIPPED_PLAN / "targets.csv", relabel)
@@ -326,7 +328,7 @@ def pages_with(built, needle: str) -> set[str]:
 
 
 def test_planted_source_title_is_cited_where_expected(built):
-    assert {"overview", "data_sources"} <= pages_with(built, PLANTED_TITLE_ESCAPED)
+    assert {PLANTED_PAGE, "data_sources"} <= pages_with(built, PLANTED_TITLE_ESCAPED)
 
 
 def test_no_page_holds_the_planted_script_as_markup(built):
@@ -338,12 +340,12 @@ def test_no_page_holds_the_planted_script_as_markup(built):
     assert PLANTED_TITLE in (built["edition"] / "data" / "sources.csv").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", ["overview", "data_sources"])
+@pytest.mark.parametrize("name", [PLANTED_PAGE, "data_sources"])
 def test_planted_source_title_shows_as_text(built, visit, name):
     v = visit(f"{YEAR}/{name}.html")
     page = v.page
     wait_for_charts(page)
-    # the overview's data tables sit in closed <details>: open them as a reader would
+    # the data tables sit in closed <details>: open them as a reader would
     for details in page.locator("details", has_text=PLANTED_TITLE).all():
         if details.get_attribute("open") is None:
             details.locator("summary").first.click()
@@ -366,12 +368,12 @@ def test_planted_source_title_shows_as_text(built, visit, name):
 
 
 def test_planted_title_in_chart_tooltip_is_text(built, visit):
-    """Hovering the overview's data points: the Vega tooltip shows the source title as text, runs nothing."""
-    v = visit(f"{YEAR}/overview.html")
+    """Hovering the target page's data points: the Vega tooltip shows the source title as text, runs nothing."""
+    v = visit(f"{YEAR}/{PLANTED_PAGE}.html")
     page = v.page
     wait_for_charts(page)
     points = page.locator(".jinan-chart svg.marks g.role-mark.mark-symbol > path")
-    assert points.count() >= 1, "the overview has no point marks to hover"
+    assert points.count() >= 1, f"{PLANTED_PAGE} has no point marks to hover"
     tooltip_text = None
     for i in range(points.count()):
         point = points.nth(i)
@@ -391,14 +393,14 @@ def test_planted_title_in_chart_tooltip_is_text(built, visit):
 
 def test_planted_label_shows_as_text(built, visit):
     """The label is text: no <tags> element, no entity shown escaped twice, drawn unchanged in the chart title."""
-    assert "overview" in pages_with(built, "&amp; &lt;tags&gt;")
-    v = visit(f"{YEAR}/overview.html")
+    assert PLANTED_PAGE in pages_with(built, "&amp; &lt;tags&gt;")
+    v = visit(f"{YEAR}/{PLANTED_PAGE}.html")
     page = v.page
     wait_for_charts(page)
     assert page.evaluate("() => document.querySelectorAll('tags').length") == 0
     body = page.inner_text("body")
     assert "&lt;" not in body and "&amp;" not in body and "&quot;" not in body, "entities shown escaped twice"
-    assert f"{PLANTED_TARGET} · 单位地区生产总值能耗 " in body
+    assert f"{PLANTED_TARGET} · 省级绿色工厂 " in body
     shown = page.get_by_text("& <tags>")
     assert shown.count() >= 2  # the heading line and the target statement
     assert shown.first.is_visible()
@@ -412,7 +414,7 @@ def test_planted_label_shows_as_text(built, visit):
 def test_planted_label_is_shown_verbatim(built, visit):
     """Data text is not rewritten: the label's straight quotes stay straight (Sphinx's smartquotes would turn
     them into “ ” in Markdown-rendered text)."""
-    v = visit(f"{YEAR}/overview.html")
+    v = visit(f"{YEAR}/{PLANTED_PAGE}.html")
     page = v.page
     body = page.inner_text("body")
     assert "“quotes” & <tags>" not in body, (

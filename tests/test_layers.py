@@ -16,7 +16,7 @@ def test_stages_import_only_downwards():
     # import-linter's layers contract in pyproject.toml: cli → edition → report → assess → data → config/store →
     # vocabulary. A module importing from a stage above it breaks the contract and fails here with the import chain.
     lint = Path(sys.executable).with_name("lint-imports")
-    proc = subprocess.run([str(lint), "--config", str(ROOT / "pyproject.toml")], cwd=ROOT, capture_output=True,
+    proc = subprocess.run([str(lint), str(ROOT / "pyproject.toml")], cwd=ROOT, capture_output=True,
                           text=True)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert "1 kept, 0 broken" in proc.stdout

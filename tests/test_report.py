@@ -92,3 +92,21 @@ def test_mechanism_evidence_names_the_indicator_of_every_row():
         rows = table.split("<tbody>")[1].split("<tr>")[1:]
         first_cells = [row.split("<td>")[1].split("</td>")[0] for row in rows]
         assert first_cells and all(cell in names for cell in first_cells), first_cells[:3]
+
+
+def test_source_list_groups_documents_by_issuer_with_grade_and_figures(data_dir):
+    ctx = context(2025, "zh", data_dir)
+    html = "".join(getattr(b, "html", "") for b in sources.source_blocks(ctx))
+    text = "".join(getattr(b, "text", "") for b in sources.source_blocks(ctx))
+    assert "2 个来源，来自 2 个发布机关或媒体；其中A级 1 个、B级 1 个、C级 0 个" in text
+    rows = html.split("<tbody>")[1].split("<tr>")[1:]
+    assert [r.split("</td>")[0].removeprefix('<td rowspan="1">') for r in rows] == ["国家统计局", "济南市统计局"]
+    assert 'title="A级：发布机关本身的网站">A</span>' in html and 'href="https://news.example.com/b"' in html
+
+
+def test_observation_tables_show_the_grade_and_the_basis(data_dir):
+    ctx = context(2025, "en", data_dir)
+    rows = ctx.observations[ctx.observations["indicator_key"] == "energy_intensity"]
+    html = observation_table(rows.assign(basis=["assessment_excl_feedstock_nonfossil", None, None]), ctx).html
+    assert "<th>Grade</th>" in html and ">A</span>" in html and ">B</span>" in html
+    assert html.count("assessment basis (raw-material use and non-fossil energy deducted)") == 1

@@ -78,27 +78,31 @@ from .routes import (
 )
 
 #: The published table (assessment.csv): each column and its type, in order.
-OUTPUT_TYPES: dict[str, str] = {
-    "target_id": "str",
-    "report_year": "int",
-    "status": "str",
-    "reason": "str",  # reason codes (vocabulary.REASONS), ';'-separated, each 'code' or 'code:argument'
-    "flags": "str",  # flag codes (vocabulary.FLAGS), ';'-separated
-    "route": "str",
-    "base_year": "int",
-    "first_year": "int",
-    "latest_year": "int",
-    "latest_value": "float",
-    "base_value": "float",
-    "achieved_change": "float",
-    "progress": "float",
-    "expected_progress": "float",
-    "pace_ratio": "float",
-    "required_annual_rate": "float",
-    "figure_qualifier": "str",
-    "evidence_grade": "str",  # the weakest grade among the sources of the figures the rating uses (A, B, C)
-    "provisional": "bool",  # the rating rests on a figure read only on a third-party copy (grade C): 待核实
+OUTPUT_SPEC: dict[str, tuple[str, str]] = {
+    "target_id": ("str", "Target (targets.csv)"),
+    "report_year": ("int", "Report year: only figures for years up to it are used"),
+    "status": ("str", "achieved / met_early / on_track / behind / off_track / missed / unknown / insufficient_data / "
+               "not_quantified (methods chapter, status rules)"),
+    "reason": ("str", "Reason codes, ';'-separated, each 'code' or 'code:argument' (methods chapter)"),
+    "flags": ("str", "Flag codes, ';'-separated: figure_qualified, provisional, partial_unused, conflict_dropped, "
+              "approximate, aspirational, strict"),
+    "route": ("str", "Where the latest position comes from: levels, cumulative_change, chained_yoy, additions, "
+              "annual_sum, evidence"),
+    "base_year": ("int", "Base year used"),
+    "first_year": ("int", "First year of a chain or sum (chained_yoy, annual_sum)"),
+    "latest_year": ("int", "Year of the latest position used"),
+    "latest_value": ("float", "Level in the latest year, where published; additions; milestone evidence value"),
+    "base_value": ("float", "Base-year level, where published"),
+    "achieved_change": ("float", "Change achieved since the base year (% for percentage targets)"),
+    "progress": ("float", "Share of the required change achieved"),
+    "expected_progress": ("float", "Share the method's path expects by the latest year"),
+    "pace_ratio": ("float", "progress / expected_progress, when the status is rated on pace"),
+    "required_annual_rate": ("float", "Change needed each year from here to meet the target on time"),
+    "figure_qualifier": ("str", "Qualifier of the figure used (约, 以上 …)"),
+    "evidence_grade": ("str", "The weakest grade among the sources of the figures used (A, B, C)"),
+    "provisional": ("bool", "True when the rating rests on a grade-C source (待核实)"),
 }
+OUTPUT_TYPES: dict[str, str] = {name: spec[0] for name, spec in OUTPUT_SPEC.items()}
 OUTPUT_COLUMNS: tuple[str, ...] = tuple(OUTPUT_TYPES)
 _FLOAT_COLUMNS = tuple(c for c, t in OUTPUT_TYPES.items() if t == "float")
 _PANDAS_TYPES = {"str": "str", "int": "Int64", "float": "float64", "bool": "bool"}

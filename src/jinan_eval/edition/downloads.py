@@ -20,7 +20,7 @@ def _public(frame: pd.DataFrame) -> pd.DataFrame:
 def edition_tables(dataset: Dataset, history: pd.DataFrame, report_year: int) -> dict[str, pd.DataFrame]:
     """targets, assessment (every report year up to this one, as computed for the edition), observations
     (≤ year), the sources they cite and the search log."""
-    obs = _public(dataset.observations[dataset.observations["year"] <= report_year])
+    obs = _public(dataset.graded_observations().query("year <= @report_year"))  # each figure with its grade
     sources = _public(dataset.sources[dataset.sources["source_id"].isin(obs["source_id"])])
     tables = {"assessment": published(history[history["report_year"] <= report_year]), "targets": _public(dataset.targets),
               "observations": obs, "sources": sources, "search_log": _public(dataset.search_log)}

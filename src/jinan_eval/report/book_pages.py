@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from ..assess.targets import OUTPUT_SPEC
 from ..config import PlanConfig
 from ..data import Dataset
 from ..data.schema import dictionary_frame
@@ -91,9 +92,23 @@ def changes_page(year: int, lang: str, dataset: Dataset, current: pd.DataFrame, 
     return "\n".join(lines) + "\n"
 
 
+#: Columns the published files add to the data: computed, never typed in.
+COMPUTED_COLUMNS = (
+    ("sources", "sources.csv", "grade", "str", "A / B / C, from the kind of host the source was read on (hosts.csv)"),
+    ("observations", "observations.csv", "grade", "str", "The grade of the figure's source"),
+)
+
+
 def data_dictionary_page(lang: str) -> str:
+    """The data dictionary: every input table (from the schema), then the columns the report computes."""
     m = Messages(lang)
-    return f"# {m('page.data_dictionary')}\n\n{m('text.dictionary_intro')}\n\n{md_table(dictionary_frame())}\n"
+    frame = dictionary_frame()
+    computed = [{"table": t, "file": f"{f} (download)", "column": c, "type": ty, "required": "computed",
+                 "rules": "", "description": d} for t, f, c, ty, d in COMPUTED_COLUMNS]
+    computed += [{"table": "assessment", "file": "assessment.csv (download)", "column": name, "type": spec[0],
+                  "required": "computed", "rules": "", "description": spec[1]} for name, spec in OUTPUT_SPEC.items()]
+    frame = pd.concat([frame, pd.DataFrame(computed)], ignore_index=True)
+    return f"# {m('page.data_dictionary')}\n\n{m('text.dictionary_intro')}\n\n{md_table(frame)}\n"
 
 
 def load_reviews(book_dir: Path) -> list[dict]:
