@@ -40,18 +40,25 @@ def source_blocks(ctx: Context) -> list:
     grades = used["grade"].value_counts()
     blocks = [Markdown(m("text.sources_count", n=len(used), issuers=used["issuer"].nunique(),
                          a=int(grades.get("A", 0)), b=int(grades.get("B", 0)), c=int(grades.get("C", 0))))]
+    used = used.assign(figures=used["source_id"].map(figures).fillna(0).astype(int),
+                       link=used["url"].where(used["url"].notna(), used["retrieved_from"]))
     lines = []
-    for issuer, docs in used.sort_values(["issuer", "date", "title"], na_position="last").groupby("issuer", sort=True):
-        for i, rec in enumerate(docs.itertuples()):
-            link_to = rec.url if isinstance(rec.url, str) else rec.retrieved_from
-            title = f'<a href="{esc(link_to)}" rel="noopener">{esc(rec.title)}</a>'
-            if isinstance(rec.url, str) and rec.url != rec.retrieved_from and isinstance(rec.retrieved_from, str):
-                title += f' <small>（<a href="{esc(rec.retrieved_from)}" rel="noopener">{m("text.read_on")}</a>）</small>'
-            number = f"<br><small>{esc(rec.doc_number)}</small>" if isinstance(rec.doc_number, str) else ""
+    for issuer, rows in used.sort_values(["issuer", "date", "title"], na_position="last").groupby("issuer", sort=True):
+        # one row per document: the rows of one document (same title, date and page) differ only in the locator
+        docs = list(rows.groupby(["title", "date", "link"], sort=False, dropna=False))
+        for i, ((title_text, date, link_to), doc) in enumerate(docs):
+            first_row = doc.iloc[0]
+            title = f'<a href="{esc(link_to)}" rel="noopener">{esc(title_text)}</a>'
+            read_on = first_row["retrieved_from"]
+            if isinstance(first_row["url"], str) and isinstance(read_on, str) and read_on != first_row["url"]:
+                title += f' <small>（<a href="{esc(read_on)}" rel="noopener">{m("text.read_on")}</a>）</small>'
+            number = f"<br><small>{esc(first_row['doc_number'])}</small>" if isinstance(first_row["doc_number"], str) \
+                else ""
+            locators = m("detail_sep").join(esc(x) for x in dict.fromkeys(doc["locator"].dropna()))
             first = f'<td rowspan="{len(docs)}">{esc(issuer)}</td>' if i == 0 else ""
-            lines.append(f"<tr>{first}<td>{title}{number}<br><small>{esc(rec.locator)}</small></td>"
-                         f"<td>{esc(rec.date)}</td><td>{int(figures.get(rec.source_id, 0))}</td>"
-                         f"<td>{grade_badge(rec.grade, m)}</td></tr>")
+            lines.append(f"<tr>{first}<td>{title}{number}<br><small>{locators}</small></td>"
+                         f"<td>{esc(date)}</td><td>{int(doc['figures'].sum())}</td>"
+                         f"<td>{grade_badge(doc['grade'].min(), m)}</td></tr>")
     head = [m(f"column.{c}") for c in ("publisher", "title", "date", "figures", "grade")]
     blocks += [Html(html_table(head, lines, "jinan-table source-list")), downloads_links(ctx)]
     return blocks
