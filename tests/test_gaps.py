@@ -50,3 +50,14 @@ def test_every_gap_of_the_default_edition_has_a_search_log_entry():
     # the gaps are exactly the targets the edition could not rate
     unrated = targets.loc[targets["status"].isin(["insufficient_data", "unknown"]), "target_id"]
     assert sorted(gaps["target_id"]) == sorted(unrated)
+
+
+def test_every_commitment_without_evidence_has_a_search_log_entry():
+    from jinan_eval.assess import commitment_levels
+
+    dataset = load_dataset()
+    levels = commitment_levels(dataset, latest_edition_year(dataset))
+    without = set(levels.loc[levels["level"].isin(["no_public_evidence", "overdue_no_evidence"]), "target_id"])
+    assert without, "the shipped data has commitments still without evidence"
+    assert sorted(without - set(dataset.search_log["target_id"])) == [], \
+        "each commitment without evidence needs a row in the plan's search_log.csv: what was looked for, who holds it"

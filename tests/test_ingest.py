@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from jinan_eval.data.ingest import infer_base_year, infer_period, ingest, source_id, split_date
+from jinan_eval.data.ingest import collected_files, infer_base_year, infer_period, ingest, source_id, split_date
 from jinan_eval.data.problems import DataValidationError
 
 from conftest import PLAN_DIR, PLAN_YAML, SHIPPED_DATA
@@ -147,7 +147,7 @@ def test_every_collected_row_is_ingested_with_its_source_or_left_out_with_a_reas
     """The shipped observations hold one row per collected row whose source was not dropped, each citing a source."""
     dropped = set(pd.read_csv(SHIPPED_DATA / "mappings" / "dropped_sources.csv")["source_id"])
     raw_rows = left_out = 0
-    for path in sorted((SHIPPED_DATA / "raw").rglob("*.csv")):
+    for path in collected_files(SHIPPED_DATA / "raw"):
         with path.open(encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
                 raw_rows += 1

@@ -82,7 +82,8 @@ def data_strings(dataset) -> list[str]:
               (dataset.observations, ("unit",)), (dataset.indicators, ("unit", "name_zh")),
               (dataset.targets, ("label_zh", "unit")), (dataset.sections, ("title_zh", "lead_departments_zh")),
               (dataset.regions, ("name_zh",)),
-              (dataset.search_log, ("where_searched", "queries", "reason_zh", "closest_url")))
+              (dataset.search_log, ("where_searched", "queries", "reason_zh", "closest_url")),
+              (dataset.evidence, ("what_zh", "quote")))
     for frame, columns in frames:
         for column in columns:
             values |= {str(v) for v in frame[column].dropna()}

@@ -43,7 +43,7 @@ def downloads(tmp_path_factory):
     return folder
 
 
-@pytest.mark.parametrize("table", ["observations", "sources", "assessment", "targets"])
+@pytest.mark.parametrize("table", ["observations", "sources", "assessment", "targets", "evidence", "commitments"])
 def test_downloaded_csv_tables_carry_no_collection_notes_or_float_noise(downloads, table):
     frame = pd.read_csv(downloads / f"{table}.csv", dtype=str, keep_default_na=False)
     assert hits(frame.to_numpy().ravel().tolist()) == []

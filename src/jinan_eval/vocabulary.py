@@ -45,6 +45,21 @@ STATUS_ORDER: tuple[str, ...] = (ACHIEVED, MET_EARLY, ON_TRACK, BEHIND, OFF_TRAC
 #: Statuses of targets an edition cannot rate (its data gaps).
 GAP_STATUSES = (INSUFFICIENT_DATA, UNKNOWN)
 
+# --- implementation levels (commitments without a number: tasks, mechanisms, safeguards, milestones) ------------
+# A commitment's level is computed from dated, cited evidence rows (methods chapter, "implementation").
+
+IMPLEMENTED = "implemented"  # 已落实: the instrument is in force, the project completed, the result reported
+UNDER_WAY = "under_way"  # 推进中: documented implementation steps (works started, pilot running, first transactions)
+PLANNED = "planned"  # 已部署: only a plan, notice or work arrangement issued
+NO_PUBLIC_EVIDENCE = "no_public_evidence"  # 未见公开证据: nothing citable found (not the same as "not done")
+OVERDUE = "overdue_no_evidence"  # 逾期未见证据: a milestone past its deadline with no evidence of completion
+EVIDENCE_LEVELS = (IMPLEMENTED, UNDER_WAY, PLANNED)  # what one evidence row may support
+LEVEL_ORDER = (IMPLEMENTED, UNDER_WAY, PLANNED, NO_PUBLIC_EVIDENCE, OVERDUE)
+#: Rank of each level for "the highest level evidenced" and for a section's median (higher is further along).
+LEVEL_RANK = {IMPLEMENTED: 3, UNDER_WAY: 2, PLANNED: 1, NO_PUBLIC_EVIDENCE: 0, OVERDUE: 0}
+#: Kinds of commitment judged by implementation level (every commitment without a rated number of its own).
+COMMITMENT_KINDS = ("qualitative", "provincial_task", "milestone")
+
 # --- indicators and observations -----------------------------------------------------
 
 DIRECTIONS = ("higher", "lower", "neutral")

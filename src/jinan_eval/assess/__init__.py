@@ -11,11 +11,12 @@ from collections.abc import Iterable
 import pandas as pd
 
 from ..data import Dataset
+from .commitments import assess_commitments, section_judgement
 from .method import MethodParams
 from .targets import OUTPUT_COLUMNS, assess_all_years, assess_targets, status_sensitivity
 
 __all__ = ["OUTPUT_COLUMNS", "MethodParams", "assess_all_years", "assess_edition", "assess_history",
-           "assess_targets", "sensitivity", "status_sensitivity"]
+           "assess_targets", "commitment_levels", "section_judgement", "sensitivity", "status_sensitivity"]
 
 
 def assess_edition(dataset: Dataset, report_year: int, params: MethodParams | None = None) -> pd.DataFrame:
@@ -35,3 +36,13 @@ def sensitivity(dataset: Dataset, report_year: int, shift: float = 0.05) -> pd.D
     params = MethodParams.for_plan(dataset.plan)
     return status_sensitivity(dataset.targets, dataset.graded_observations(), dataset.indicators, report_year,
                               params, shift)
+
+
+def commitment_levels(dataset: Dataset, report_year: int, assessment: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The implementation level of every commitment as of ``report_year`` (evidence dated up to that year; a
+    milestone whose figures show it done counts as implemented)."""
+    assessment = assessment if assessment is not None else assess_edition(dataset, report_year)
+    statuses = dict(zip(assessment["target_id"], assessment["status"]))
+    evidence = dataset.evidence if dataset.evidence is not None else pd.DataFrame(columns=["target_id", "level",
+                                                                                          "event_date", "source_id"])
+    return assess_commitments(dataset.targets, evidence, report_year, dataset.plan.first_year, statuses)

@@ -33,7 +33,7 @@ from ..store import write_frames_atomic
 from ..vocabulary import MEASURES_NEEDING_BASE_YEAR, OBSERVED, PLAN_TARGET
 from .problems import DataValidationError, Report
 from .read import decode_bytes
-from .schema import OBSERVATIONS, PREFERRED_NOTE, SOURCES
+from .schema import EVIDENCE, OBSERVATIONS, PREFERRED_NOTE, SOURCES
 
 COLLECTED_COLUMNS = ("indicator_key", "indicator_zh", "region", "year", "value", "unit", "measure",
                      "source_title", "source_publisher", "source_date", "source_url", "locator", "note")
@@ -244,8 +244,44 @@ def read_dropped_sources(path: Path, report: Report) -> dict[str, str]:
     return dropped
 
 
+EVIDENCE_DIR = "evidence"  # data/raw/evidence/<plan-id>/*.csv: collected implementation events
+EVIDENCE_COLUMNS = ("target_id", "level", "event_date", "what_zh", "what_en", "source_title", "source_issuer",
+                    "source_date", "doc_number", "source_url", "quote")
+
+
 def collected_files(raw_dir: Path) -> list[Path]:
-    return sorted(p for p in raw_dir.rglob("*.csv"))
+    """The collected statistics (every CSV under raw_dir except the evidence folder)."""
+    return sorted(p for p in raw_dir.rglob("*.csv") if EVIDENCE_DIR not in p.relative_to(raw_dir).parts[:1])
+
+
+def evidence_files(raw_dir: Path, plan_id: str) -> list[Path]:
+    return sorted((raw_dir / EVIDENCE_DIR / plan_id).glob("*.csv"))
+
+
+def ingest_evidence(path: Path, name: str, report: Report) -> list[tuple[dict, dict]]:
+    """Collected implementation events → (evidence row, source row) pairs; the source is the page quoted."""
+    text = decode_bytes(path.read_bytes(), name, report)
+    if text is None:
+        return []
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in EVIDENCE_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        report.error(name, 1, ", ".join(missing), "column.missing", "evidence file lacks required columns")
+        return []
+    pairs = []
+    for row in reader:
+        row = {k: (v or "").strip() for k, v in row.items() if k}
+        sid = source_id(row["source_title"], row["source_issuer"], row["source_date"], row["source_url"],
+                        row["quote"])
+        date, _ = split_date(row["source_date"])
+        url = row["source_url"] if row["source_url"].lower().startswith(("http://", "https://")) else ""
+        source = {"source_id": sid, "title": row["source_title"] or None, "issuer": row["source_issuer"] or None,
+                  "date": date, "doc_number": row["doc_number"] or None, "url": None, "retrieved_from": url or None,
+                  "retrieved_on": None, "locator": row["quote"] or None}
+        event = {"target_id": row["target_id"], "level": row["level"], "event_date": row["event_date"],
+                 "what_zh": row["what_zh"], "what_en": row["what_en"], "source_id": sid, "quote": row["quote"]}
+        pairs.append((event, source))
+    return pairs
 
 
 def ingest(raw_dir: Path, data_dir: Path, plan_id: str | None = None) -> Report:
@@ -283,6 +319,18 @@ def ingest(raw_dir: Path, data_dir: Path, plan_id: str | None = None) -> Report:
         frame = pd.DataFrame(obs_rows, columns=OBSERVATIONS.columns)
         frame["base_year"] = frame["base_year"].astype("Int64")
         outputs[f"observations/{path.stem}.csv"] = frame
+    plan = load_plan_config(data_dir, plan_id)
+    events = []
+    for path in evidence_files(raw_dir, plan.id):
+        name = str(path.relative_to(raw_dir))
+        for event, source in ingest_evidence(path, name, report):
+            if source["source_id"] in dropped:
+                continue
+            source.update(corrections.get(source["source_id"], {}))
+            events.append(event)
+            sources.setdefault(source["source_id"], source)
+    if events:
+        outputs[f"{plan.folder}/{EVIDENCE.path}"] = pd.DataFrame(events, columns=EVIDENCE.columns).drop_duplicates()
     if not report.ok:
         raise DataValidationError(report)
     outputs["sources.csv"] = pd.DataFrame(sorted(sources.values(), key=lambda s: s["source_id"]),

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..config import DEFAULT_DATA_DIR, PlanConfig, PlanConfigError, load_plan_config
 from ..vocabulary import (
+    COMMITMENT_KINDS,
     GRADE_OF_HOST,
     HOST_BLOCKED,
     MEASURES_NEEDING_BASE_YEAR,
@@ -24,11 +25,21 @@ from ..vocabulary import (
     OBSERVED,
     PERCENT_MEASURES,
     QUANTIFIED_KINDS,
-    RATED_KINDS,
 )
 from .problems import DataValidationError, Report
 from .read import read_table
-from .schema import HOSTS, INDICATORS, OBSERVATIONS, REGIONS, SEARCH_LOG, SECTIONS, SOURCES, TARGETS, Table
+from .schema import (
+    EVIDENCE,
+    HOSTS,
+    INDICATORS,
+    OBSERVATIONS,
+    REGIONS,
+    SEARCH_LOG,
+    SECTIONS,
+    SOURCES,
+    TARGETS,
+    Table,
+)
 
 
 @dataclass
@@ -45,6 +56,7 @@ class Dataset:
     search_log: pd.DataFrame
     data_dir: Path
     hosts: pd.DataFrame | None = None
+    evidence: pd.DataFrame | None = None  # dated implementation events of the plan's commitments
 
     def observations_with_sources(self) -> pd.DataFrame:
         """Observations joined with their source: title, issuer, date, number, links, locator and grade."""
@@ -82,6 +94,14 @@ def _read(data_dir: Path, table: Table, report: Report, plan: PlanConfig) -> pd.
         frames = [f for f in (read_table(p, table, report, data_dir) for p in files) if f is not None]
         return pd.concat(frames, ignore_index=True) if frames else None
     return read_table(data_dir / rel, table, report, data_dir)
+
+
+def _read_optional(data_dir: Path, table: Table, report: Report, plan: PlanConfig) -> pd.DataFrame | None:
+    """A table a plan may not have yet: an empty frame with its columns when the file is absent."""
+    rel = f"{plan.folder}/{table.path}" if table.in_plan else table.path
+    if not (data_dir / rel).exists():
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in [*table.columns, "at_file", "at_line"]})
+    return _read(data_dir, table, report, plan)
 
 
 def _read_plan(data_dir: Path, plan_id: str | None, report: Report) -> PlanConfig | None:
@@ -221,21 +241,34 @@ def grades(sources: pd.DataFrame, hosts: pd.DataFrame) -> pd.Series:
 
 
 def check_search_log(log: pd.DataFrame, targets: pd.DataFrame | None, report: Report) -> None:
-    """Each entry names a target that data can settle (quantified or milestone), once per search date."""
+    """Each entry names a target or commitment of the plan, once per search date."""
     if targets is not None:
         _rows_not_in(log, "target_id", set(targets["target_id"]), report, "ref.target", "target (targets.csv)")
-        kind_of = dict(zip(targets["target_id"], targets["kind"]))
-        searchable = set(RATED_KINDS)
-        for rec in log.itertuples():
-            kind = kind_of.get(rec.target_id)
-            if kind is not None and kind not in searchable:
-                report.error(rec.at_file, rec.at_line, "target_id", "search_log.target",
-                             f"{rec.target_id} is a '{kind}' commitment; the log covers quantified targets and "
-                             "milestones")
     repeated = log.duplicated(["target_id", "searched_on"], keep="first")
     for rec in log.loc[repeated].itertuples():
         report.error(rec.at_file, rec.at_line, "searched_on", "search_log.duplicate",
                      f"{rec.target_id} already has an entry for {rec.searched_on}; merge the two")
+
+
+def check_evidence(evidence: pd.DataFrame, targets: pd.DataFrame | None, sources: pd.DataFrame | None,
+                   plan: PlanConfig, report: Report) -> None:
+    """Each event names a commitment of the plan, a source that exists, and a date within the plan period."""
+    if targets is not None:
+        _rows_not_in(evidence, "target_id", set(targets["target_id"]), report, "ref.target", "commitment (targets.csv)")
+        kind_of = dict(zip(targets["target_id"], targets["kind"]))
+        for rec in evidence.itertuples():
+            kind = kind_of.get(rec.target_id)
+            if kind is not None and kind not in COMMITMENT_KINDS:
+                report.error(rec.at_file, rec.at_line, "target_id", "evidence.target",
+                             f"{rec.target_id} is a quantified target ('{kind}'): it is rated from figures, not events")
+    if sources is not None:
+        _rows_not_in(evidence, "source_id", set(sources["source_id"]), report, "ref.source", "source (sources.csv)")
+    first, last = plan.first_year, plan.target_year + 1
+    for rec in evidence.itertuples():
+        year = int(str(rec.event_date)[:4]) if str(rec.event_date)[:4].isdigit() else None
+        if year is not None and not first <= year <= last:
+            report.error(rec.at_file, rec.at_line, "event_date", "evidence.date",
+                         f"{rec.event_date} is outside the plan period {first}–{last}")
 
 
 def check_plan_regions(plan: PlanConfig, regions: pd.DataFrame, report: Report) -> None:
@@ -265,6 +298,7 @@ def validate(data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None) -> t
     sources = _read(data_dir, SOURCES, report, plan)
     search_log = _read(data_dir, SEARCH_LOG, report, plan)
     hosts = _read(data_dir, HOSTS, report, plan)
+    evidence = _read_optional(data_dir, EVIDENCE, report, plan)
     if observations is not None and "basis" not in observations.columns:
         observations["basis"] = pd.NA
     if regions is not None:
@@ -276,15 +310,19 @@ def validate(data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None) -> t
     if observations is not None:
         check_observations(observations, indicators, regions, sources, report)
     if sources is not None:
-        check_sources(sources, observations, hosts, report)
+        cited = observations if evidence is None or observations is None else \
+            pd.concat([observations[["source_id"]], evidence[["source_id"]]])
+        check_sources(sources, cited, hosts, report)
     if search_log is not None:
         check_search_log(search_log, targets, report)
+    if evidence is not None:
+        check_evidence(evidence, targets, sources, plan, report)
     frames = (sections, targets, indicators, regions, observations, sources, search_log, hosts)
     if any(f is None for f in frames):
         return report, None
     sources = sources.assign(grade=grades(sources, hosts))
     return report, Dataset(plan, sections, targets, indicators, regions, observations, sources, search_log,
-                           data_dir=data_dir, hosts=hosts)
+                           data_dir=data_dir, hosts=hosts, evidence=evidence)
 
 
 def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None) -> Dataset:

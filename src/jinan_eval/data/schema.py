@@ -18,6 +18,7 @@ import pandera.pandas as pa
 from ..vocabulary import (
     BLOCK_REASONS,
     DIRECTIONS,
+    EVIDENCE_LEVELS,
     HOST_KINDS,
     INDICATOR_MEASURES,
     OBSERVATION_KEY,
@@ -207,6 +208,26 @@ SOURCES = Table(
     key=("source_id",),
 )
 
+EVIDENCE = Table(
+    "evidence",
+    "evidence.csv",
+    "Dated, cited events that show a commitment being implemented: a document issued, a project started or "
+    "completed, a pilot designated, an official count. The level of a commitment is computed from them.",
+    (
+        Field("target_id", "str", "The commitment (targets.csv): a qualitative or provincial task, or a milestone"),
+        Field("level", "str", "What the event shows: implemented / under_way / planned (methods chapter)",
+              choices=EVIDENCE_LEVELS),
+        Field("event_date", "str", "Date of the event itself (issue, start, completion), ISO YYYY-MM or YYYY-MM-DD",
+              pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
+        Field("what_zh", "str", "What happened, one sentence, Chinese"),
+        Field("what_en", "str", "What happened, one sentence, English"),
+        Field("source_id", "str", "Source (sources.csv)", pattern=r"^S[0-9a-f]{8}$"),
+        Field("quote", "str", "The sentence of the source that shows the fact, verbatim"),
+    ),
+    key=("target_id", "event_date", "source_id"),
+    in_plan=True,
+)
+
 HOSTS = Table(
     "hosts",
     "hosts.csv",
@@ -226,9 +247,9 @@ HOSTS = Table(
 SEARCH_LOG = Table(
     "search_log",
     "search_log.csv",
-    "How the data of each quantified target and milestone was searched for: what, where, when, and what came of it.",
+    "How the data or evidence of each target and commitment was searched for: what, where, when, what came of it.",
     (
-        Field("target_id", "str", "Target searched for (the plan's targets.csv): a quantified target or a milestone"),
+        Field("target_id", "str", "Target or commitment searched for (the plan's targets.csv)"),
         Field("searched_on", "str", "Date of the search, ISO (YYYY-MM-DD)", pattern=r"^\d{4}-\d{2}-\d{2}$"),
         Field("outcome", "str", "found_full (baseline and a later full-year figure added) / found_partial_only / "
               "found_no_baseline / found_baseline_only / nothing_found", choices=SEARCH_OUTCOMES),
@@ -244,7 +265,7 @@ SEARCH_LOG = Table(
 )
 
 TABLES: dict[str, Table] = {
-    t.name: t for t in (SECTIONS, TARGETS, INDICATORS, REGIONS, OBSERVATIONS, SOURCES, HOSTS, SEARCH_LOG)
+    t.name: t for t in (SECTIONS, TARGETS, INDICATORS, REGIONS, OBSERVATIONS, SOURCES, HOSTS, SEARCH_LOG, EVIDENCE)
 }
 
 _PANDERA_DTYPES = {"str": str, "int": "Int64", "float": float, "bool": "boolean"}

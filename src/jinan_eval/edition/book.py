@@ -31,7 +31,7 @@ import pandas as pd
 import yaml
 
 from .. import __version__
-from ..assess import assess_edition, assess_history, sensitivity
+from ..assess import assess_edition, assess_history, commitment_levels, sensitivity
 from ..config import BOOK_CONFIG_TEMPLATE, BOOK_DIR, BUILD_DIR, DEFAULT_DATA_DIR, ROOT, TEMPLATE_DIR, VENDOR_DIR
 from ..data import Dataset, load_dataset
 from ..report import book_pages
@@ -191,6 +191,7 @@ class EditionResults:
     assessment: pd.DataFrame
     history: pd.DataFrame
     sensitivity: pd.DataFrame
+    commitments: pd.DataFrame  # implementation level of every commitment, every report year up to this one
 
     @classmethod
     def compute(cls, dataset: Dataset, year: int) -> EditionResults:
@@ -198,7 +199,9 @@ class EditionResults:
         current = history[history["report_year"] == year].reset_index(drop=True)
         if current.empty:  # a year before the first report year: assess it on its own
             current = assess_edition(dataset, year)
-        return cls(current, history, sensitivity(dataset, year))
+        levels = pd.concat([commitment_levels(dataset, y, history[history["report_year"] == y])
+                            for y in range(dataset.plan.first_year, year + 1)], ignore_index=True)
+        return cls(current, history, sensitivity(dataset, year), levels)
 
     def previous(self, dataset: Dataset, year: int) -> pd.DataFrame:
         before = self.history[self.history["report_year"] == year - 1]
@@ -230,7 +233,8 @@ def markdown_pages(edition: Edition, dataset: Dataset, manifest: dict, results: 
         before = results.previous(dataset, edition.year)
     return {
         "index.md": book_pages.index_page(edition.year, lang, dataset, manifest),
-        "changes.md": book_pages.changes_page(edition.year, lang, dataset, results.assessment, before, published),
+        "changes.md": book_pages.changes_page(edition.year, lang, dataset, results.assessment, before, published,
+                                              results.commitments),
         "data_dictionary.md": book_pages.data_dictionary_page(lang),
         "methods.md": book_pages.methods_page(lang, BOOK_DIR, _worked_example(dataset, results, lang),
                                               book_pages.sensitivity_table(results.sensitivity, lang)),
@@ -380,7 +384,7 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
         html_dir = run_jupyter_book(src)
         shutil.copytree(notebooks / "charts", html_dir / "charts", dirs_exist_ok=True) \
             if (notebooks / "charts").exists() else None
-        downloads.write_downloads(dataset, results.history, edition.year, html_dir / "data")
+        downloads.write_downloads(dataset, results.history, edition.year, html_dir / "data", results.commitments)
         (html_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         for leftover in (".buildinfo", "_sources"):
             path = html_dir / leftover

@@ -17,20 +17,30 @@ def _public(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=[c for c in _INTERNAL_COLUMNS if c in frame.columns])
 
 
-def edition_tables(dataset: Dataset, history: pd.DataFrame, report_year: int) -> dict[str, pd.DataFrame]:
-    """targets, assessment (every report year up to this one, as computed for the edition), observations
-    (≤ year), the sources they cite and the search log."""
+def edition_tables(dataset: Dataset, history: pd.DataFrame, report_year: int,
+                   commitments: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """targets, assessment (every report year up to this one, as computed for the edition), the implementation
+    level of every commitment (every report year), the evidence (dated up to the year), observations (≤ year), the
+    sources they all cite and the search log."""
     obs = _public(dataset.graded_observations().query("year <= @report_year"))  # each figure with its grade
-    sources = _public(dataset.sources[dataset.sources["source_id"].isin(obs["source_id"])])
-    tables = {"assessment": published(history[history["report_year"] <= report_year]), "targets": _public(dataset.targets),
-              "observations": obs, "sources": sources, "search_log": _public(dataset.search_log)}
+    evidence = dataset.evidence if dataset.evidence is not None else pd.DataFrame(columns=["source_id", "event_date"])
+    evidence = _public(evidence[evidence["event_date"].astype(str).str[:4].astype(int) <= report_year]
+                       if not evidence.empty else evidence)
+    cited = set(obs["source_id"]) | set(evidence["source_id"])
+    sources = _public(dataset.sources[dataset.sources["source_id"].isin(cited)])
+    levels = commitments if commitments is not None else pd.DataFrame(columns=["target_id", "report_year", "level"])
+    tables = {"assessment": published(history[history["report_year"] <= report_year]),
+              "commitments": levels[levels["report_year"] <= report_year], "evidence": evidence,
+              "targets": _public(dataset.targets), "observations": obs, "sources": sources,
+              "search_log": _public(dataset.search_log)}
     assert tuple(tables) == DOWNLOAD_TABLES
     return tables
 
 
-def write_downloads(dataset: Dataset, history: pd.DataFrame, report_year: int, directory: Path) -> list[Path]:
+def write_downloads(dataset: Dataset, history: pd.DataFrame, report_year: int, directory: Path,
+                    commitments: pd.DataFrame | None = None) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
-    tables = edition_tables(dataset, history, report_year)
+    tables = edition_tables(dataset, history, report_year, commitments)
     written = []
     for name, frame in tables.items():
         path = directory / f"{name}.csv"

@@ -58,7 +58,7 @@ def index_page(year: int, lang: str, dataset: Dataset, manifest: dict) -> str:
 
 
 def changes_page(year: int, lang: str, dataset: Dataset, current: pd.DataFrame, before: pd.DataFrame,
-                 published: bool) -> str:
+                 published: bool, commitments: pd.DataFrame | None = None) -> str:
     """Statuses that changed since the previous edition and the new data points (generated).
 
     ``before`` is the previous year's assessment: the published one when ``published``, else recomputed."""
@@ -80,6 +80,19 @@ def changes_page(year: int, lang: str, dataset: Dataset, current: pd.DataFrame, 
     lines = [f"# {m('page.changes')}", "", basis, "", m("text.changes_count", n=len(changed))]
     if len(changed):
         lines += ["", md_table(table)]
+    if commitments is not None and not commitments.empty:
+        now = commitments[commitments["report_year"] == year][["target_id", "level"]]
+        then = commitments[commitments["report_year"] == prev][["target_id", "level"]]
+        moved = now.merge(then, on="target_id", suffixes=("", "_before"))
+        moved = moved[moved["level"] != moved["level_before"]]
+        lines += ["", f"## {m('commitments.changed_heading')}", "", m("commitments.changed_count", n=len(moved))]
+        if len(moved):
+            lines += ["", md_table(pd.DataFrame({
+                m("column.target"): moved["target_id"],
+                m("column.label"): moved["target_id"].map(labels),
+                year_word(prev): moved["level_before"].map(lambda lv: m(f"level.{lv}")),
+                year_word(year): moved["level"].map(lambda lv: m(f"level.{lv}")),
+            }))]
     region_name = dataset.regions.set_index("region").loc[dataset.plan.region, "name_zh" if m.zh else "name_en"]
     lines += ["", m("text.changes_new", year=year, n=len(new), region=region_name,
                     n_region=int((new["region"] == dataset.plan.region).sum()))]

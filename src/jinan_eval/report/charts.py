@@ -26,6 +26,14 @@ STATUS_COLOURS = {
     "insufficient_data": "#8a8f98",
     "not_quantified": "#d9dce0",
 }
+LEVEL_COLOURS = {
+    "implemented": "#1a7f37",
+    "under_way": "#6cc070",
+    "planned": "#4a90c2",
+    "no_public_evidence": "#c8ccd2",
+    "overdue_no_evidence": "#c0392b",
+}
+
 #: The region assessed is drawn in blue; benchmarks, in the order the plan lists them, in the other colours.
 ASSESSED_COLOUR = "#1f5fa8"
 BENCHMARK_COLOURS = ("#e07b39", "#7a7a7a", "#8e6bb8", "#3a9a8f")
@@ -186,3 +194,32 @@ def coverage_chart(coverage: pd.DataFrame, lang: str, title: str) -> alt.Chart:
                  alt.Tooltip("rows:Q", title=t("rows", lang))],
     ).properties(description=title)
     return _base(chart, title, width=380, height=max(200, 12 * coverage["indicator"].nunique()))
+
+
+def level_counts_chart(counts: pd.DataFrame, lang: str, title: str, by: str | None = None) -> alt.Chart:
+    """Commitments per implementation level (``counts``: level, count[, ``by`` — e.g. the part of the plan])."""
+    from ..vocabulary import LEVEL_ORDER
+
+    m = Messages(lang)
+    frame = counts.copy()
+    frame["level_label"] = frame["level"].map(lambda x: m(f"level.{x}"))
+    frame["rank"] = frame["level"].map(LEVEL_ORDER.index)
+    order = [m(f"level.{x}") for x in LEVEL_ORDER]
+    colour = alt.Color("level_label:N", title=m("commitments.column_level"),
+                       scale=alt.Scale(domain=order, range=[LEVEL_COLOURS[x] for x in LEVEL_ORDER]),
+                       sort=order)
+    tooltip = [alt.Tooltip("level_label:N", title=m("commitments.column_level")),
+               alt.Tooltip("count:Q", title=m("commitments.chart_count"))]
+    if by:
+        tooltip.insert(0, alt.Tooltip(f"{by}:N", title=m("commitments.section")))
+        chart = alt.Chart(frame).mark_bar().encode(
+            y=alt.Y(f"{by}:N", title=m("commitments.section"), sort=list(dict.fromkeys(frame[by]))),
+            x=alt.X("count:Q", title=m("commitments.chart_count"), stack="zero"),
+            color=colour, order=alt.Order("rank:Q"), tooltip=tooltip)
+        height = max(160, 18 * frame[by].nunique())
+    else:
+        chart = alt.Chart(frame).mark_bar().encode(
+            y=alt.Y("level_label:N", title=m("commitments.column_level"), sort=order),
+            x=alt.X("count:Q", title=m("commitments.chart_count")), color=colour, tooltip=tooltip)
+        height = 140
+    return _base(chart.properties(description=title), title, width=420, height=height)

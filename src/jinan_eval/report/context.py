@@ -10,7 +10,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from ..assess import MethodParams, assess_edition, assess_history
+from ..assess import MethodParams, assess_edition, assess_history, commitment_levels
 from ..config import DEFAULT_DATA_DIR
 from ..data import Dataset, load_dataset
 from ..vocabulary import STATUS_ORDER
@@ -66,6 +66,28 @@ class Context:
     @cached_property
     def assessment_history(self) -> pd.DataFrame:
         return assess_history(self.dataset, range(self.plan.first_year, self.report_year + 1), self.params)
+
+    @cached_property
+    def commitments(self) -> pd.DataFrame:
+        """The implementation level of every commitment without a number, with its plan row."""
+        levels = commitment_levels(self.dataset, self.report_year, self.assessment)
+        return self.dataset.targets.drop(columns=["at_file", "at_line"], errors="ignore").merge(
+            levels, on="target_id", how="inner")
+
+    @cached_property
+    def evidence(self) -> pd.DataFrame:
+        """Evidence rows an edition may use (dated up to the report year), with their sources."""
+        from ..assess.commitments import evidence_up_to
+
+        ev = self.dataset.evidence
+        if ev is None or ev.empty:
+            return pd.DataFrame(columns=["target_id", "level", "event_date", "what_zh", "what_en", "source_id",
+                                         "quote", "source_title", "source_issuer", "source_grade", "link"])
+        ev = evidence_up_to(ev, self.report_year, self.plan.first_year)
+        src = self.dataset.sources
+        ev = ev.merge(src[["source_id", "title", "issuer", "grade", "url", "retrieved_from"]], on="source_id", how="left")
+        ev = ev.rename(columns={"title": "source_title", "issuer": "source_issuer", "grade": "source_grade"})
+        return ev.assign(link=ev["url"].where(ev["url"].notna(), ev["retrieved_from"]))
 
     @cached_property
     def targets(self) -> pd.DataFrame:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..vocabulary import PERIOD_YEAR, SECTION_MECHANISM
+from ..vocabulary import PERIOD_YEAR, SECTION_MECHANISM, SECTION_SAFEGUARD
 from . import charts
+from .commitments import section_blocks
 from .context import Context, Html, Markdown
-from .project import tasks
 from .tables import observation_table
 from .text import esc
 
@@ -13,16 +13,15 @@ from .text import esc
 def mechanism_blocks(ctx: Context) -> list:
     m = ctx.m
     blocks = []
-    sections = ctx.dataset.sections[ctx.dataset.sections["kind"] == SECTION_MECHANISM]
+    sections = ctx.dataset.sections[ctx.dataset.sections["kind"].isin((SECTION_MECHANISM, SECTION_SAFEGUARD))]
     colours = charts.region_colours(ctx.region, ctx.plan.benchmarks)
     for sec in sections.to_dict("records"):
         title = sec["title_zh"] if ctx.zh else sec["title_en"]
         blocks.append(Markdown(f"**{esc(sec['number_zh'])} {esc(title)}**"))
-        blocks += tasks(ctx, sec["section_id"])
+        blocks += section_blocks(ctx, sec["section_id"], chart=False)
         keys = ctx.dataset.indicators.loc[ctx.dataset.indicators["section_id"] == sec["section_id"], "indicator_key"]
         evidence = ctx.observations[ctx.observations["indicator_key"].isin(keys)]
         if evidence.empty:
-            blocks.append(Markdown(f"**{m('text.no_evidence_label')}**{m('colon')}{m('text.mechanism_no_evidence')}"))
             continue
         for key, rows in evidence.groupby("indicator_key", sort=False):
             ind = ctx.indicator(key)

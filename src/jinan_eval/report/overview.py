@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..vocabulary import RATED_KINDS, SECTION_MAIN
-from . import charts, text
+from . import charts, commitments
 from .context import Context, Markdown, status_counts
 from .tables import downloads_links
 from .target import target_blocks
@@ -29,8 +29,13 @@ def dashboard(ctx: Context) -> list:
 
 
 def counts(ctx: Context) -> list:
-    tally = status_counts(ctx.assessment)
+    """Quantified targets by status and commitments by implementation level, counted separately."""
+    m = ctx.m
+    rated = ctx.assessment[ctx.assessment["target_id"].isin(
+        ctx.dataset.targets.loc[ctx.dataset.targets["kind"].isin(RATED_KINDS), "target_id"])]
+    tally = status_counts(rated)
     frame = pd.DataFrame({"status": list(tally), "count": list(tally.values())})
-    title = ctx.m("text.counts_title", year=ctx.report_year)
-    return [Markdown(text.status_count_sentence(tally, len(ctx.assessment), ctx.m)),
-            charts.status_counts_chart(frame[frame["count"] > 0], ctx.lang, title), downloads_links(ctx)]
+    parts = m("detail_sep").join(f"{m.status(s)} {n}" for s, n in tally.items() if n)
+    return [Markdown(m("commitments.quantified_sentence", total=len(rated), parts=parts)),
+            charts.status_counts_chart(frame[frame["count"] > 0], ctx.lang, m("text.counts_title", year=ctx.report_year)),
+            *commitments.overview_counts(ctx), downloads_links(ctx)]

@@ -4,7 +4,7 @@ commitments without a number, and the targets without usable data."""
 from __future__ import annotations
 
 from ..assess import gaps
-from ..vocabulary import GAP_STATUSES, NON_QUANTIFIED_KINDS, RATED_KINDS
+from ..vocabulary import GAP_STATUSES, RATED_KINDS
 from . import text
 from .context import Context, Markdown, status_counts
 from .sources import search_anchor
@@ -31,13 +31,10 @@ def targets(ctx: Context, section_id: str) -> list:
 
 
 def tasks(ctx: Context, section_id: str) -> list:
-    m = ctx.m
-    rows = ctx.targets[(ctx.targets["section_id"] == section_id) & ctx.targets["kind"].isin(NON_QUANTIFIED_KINDS)]
-    if rows.empty:
-        return [Markdown(m("none"))]
-    lines = ["- " + m("text.task_line", label=text.label(r, ctx.lang), kind=m.kind(r["kind"]))
-             for r in rows.to_dict("records")]
-    return [Markdown("\n".join(lines))]
+    """The section's commitments without a number: overall judgement, chart of levels, and each with its evidence."""
+    from .commitments import section_blocks
+
+    return section_blocks(ctx, section_id)
 
 
 def data_gaps(ctx: Context, section_id: str) -> list:

@@ -103,3 +103,9 @@ def target_statement(target: dict, m: Messages) -> str:
     details = [m("text.target_year", year=year)] if year is not None else []
     details += [d for d in (quant, qualifier) if d]
     return m("text.target_statement", label=label(target, m.lang), details=m("detail_sep").join(details))
+
+
+def level_badge(level: str, m: Messages) -> str:
+    """An implementation level, with its definition one hover away."""
+    return (f'<span class="level level-{level}" title="{esc(m("level_definition." + level))}">'
+            f'{m("level." + level)}</span>')

@@ -1,0 +1,93 @@
+"""Implementation assessment of the plan's commitments without a number of their own (methods chapter,
+"implementation"): tasks, provincially allocated tasks, milestones — and, from them, each section
+(key project, policy mechanism, safeguard).
+
+The level of a commitment in report year Y is computed by rule from dated, cited evidence rows, never typed in:
+
+* only evidence dated in the plan period and no later than Y counts;
+* the level is the highest one evidenced (implemented > under way > planned);
+* a milestone whose figures show it done (status ``achieved``) counts as implemented that year;
+* without evidence: ``no_public_evidence`` — or, for a milestone past its deadline, ``overdue_no_evidence``.
+
+A section is judged from its commitments only: the **median** level of its commitments (ranked implemented 3,
+under way 2, planned 1, none 0), with the distribution shown beside it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..vocabulary import (
+    ACHIEVED,
+    COMMITMENT_KINDS,
+    IMPLEMENTED,
+    LEVEL_ORDER,
+    LEVEL_RANK,
+    MILESTONE_KIND,
+    NO_PUBLIC_EVIDENCE,
+    OVERDUE,
+    PLANNED,
+    UNDER_WAY,
+)
+
+COMMITMENT_COLUMNS = ("target_id", "report_year", "level", "evidence_count", "latest_event_date", "source_id")
+_BY_RANK = {3: IMPLEMENTED, 2: UNDER_WAY, 1: PLANNED, 0: NO_PUBLIC_EVIDENCE}
+
+
+def event_year(date: object) -> int | None:
+    text = str(date or "")
+    return int(text[:4]) if text[:4].isdigit() else None
+
+
+def evidence_up_to(evidence: pd.DataFrame, report_year: int, first_year: int) -> pd.DataFrame:
+    """Evidence an edition may use: dated from the plan's first year up to the report year."""
+    years = evidence["event_date"].map(event_year)
+    return evidence.loc[years.notna() & (years >= first_year) & (years <= report_year)]
+
+
+def commitment_level(rows: pd.DataFrame, kind: str, deadline: int | None, report_year: int,
+                     milestone_done: bool = False) -> str:
+    """The level of one commitment from its usable evidence rows (see the module docstring)."""
+    rank = max((LEVEL_RANK[level] for level in rows["level"]), default=0)
+    if milestone_done:
+        rank = LEVEL_RANK[IMPLEMENTED]
+    if kind == MILESTONE_KIND and rank < LEVEL_RANK[IMPLEMENTED] and deadline is not None and report_year > deadline:
+        return OVERDUE
+    return _BY_RANK[rank]
+
+
+def assess_commitments(targets: pd.DataFrame, evidence: pd.DataFrame, report_year: int, first_year: int,
+                       milestone_statuses: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per commitment (kinds in COMMITMENT_KINDS): level, number of events, latest event, its source."""
+    usable = evidence_up_to(evidence, report_year, first_year)
+    by_target = {key: rows for key, rows in usable.groupby("target_id", sort=False)}
+    empty = usable.iloc[0:0]
+    statuses = milestone_statuses or {}
+    rows = []
+    for target in targets.loc[targets["kind"].isin(COMMITMENT_KINDS)].to_dict("records"):
+        events = by_target.get(target["target_id"], empty)
+        deadline = None if pd.isna(target.get("target_year")) else int(target["target_year"])
+        level = commitment_level(events, target["kind"], deadline, report_year,
+                                 statuses.get(target["target_id"]) == ACHIEVED)
+        best = events.assign(_rank=events["level"].map(LEVEL_RANK)).sort_values(
+            ["_rank", "event_date"], ascending=False, kind="stable") if not events.empty else events
+        rows.append({
+            "target_id": target["target_id"],
+            "report_year": int(report_year),
+            "level": level,
+            "evidence_count": int(len(events)),
+            "latest_event_date": str(events["event_date"].max()) if not events.empty else "",
+            "source_id": str(best["source_id"].iloc[0]) if not best.empty else "",
+        })
+    return pd.DataFrame(rows, columns=list(COMMITMENT_COLUMNS)).astype(
+        {"report_year": "int64", "evidence_count": "int64"})
+
+
+def section_judgement(levels: pd.Series) -> tuple[str, dict[str, int]]:
+    """A section's level (the median of its commitments' ranks, rounded down) and the count of each level."""
+    counts = {level: int((levels == level).sum()) for level in LEVEL_ORDER}
+    if levels.empty:
+        return NO_PUBLIC_EVIDENCE, counts
+    ranks = sorted(LEVEL_RANK[level] for level in levels)
+    median = ranks[(len(ranks) - 1) // 2]  # the lower median: at least half of the commitments reach it
+    return _BY_RANK[median], counts

@@ -1,0 +1,98 @@
+"""Commitments without a number on a page: each with its implementation level and the evidence behind it, a
+section's overall judgement and the distribution of levels (methods chapter, "implementation")."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..assess import gaps, section_judgement
+from ..vocabulary import LEVEL_ORDER, LEVEL_RANK, NO_PUBLIC_EVIDENCE, OVERDUE
+from . import charts, text
+from .context import Context, Html, Markdown
+from .tables import grade_badge, html_table
+from .text import esc
+
+
+def _event_line(event: dict, ctx: Context) -> str:
+    m = ctx.m
+    what = esc(event["what_zh"] if ctx.zh else event["what_en"])
+    link = event.get("link")
+    issuer = esc(event.get("source_issuer") or "")
+    source = (f'<a href="{esc(link)}" rel="noopener">{issuer or esc(event.get("source_title"))}</a>'
+              if isinstance(link, str) else issuer)
+    return (m("commitments.evidence_line", date=esc(event["event_date"]), what=what)
+            + f" <small>（{source} {grade_badge(event.get('source_grade'), m)}）</small>" if ctx.zh else
+            m("commitments.evidence_line", date=esc(event["event_date"]), what=what)
+            + f" <small>({source} {grade_badge(event.get('source_grade'), m)})</small>")
+
+
+def _evidence_cell(target_id: str, level: str, ctx: Context, searched: pd.DataFrame) -> str:
+    events = ctx.evidence[ctx.evidence["target_id"] == target_id]
+    if events.empty:
+        if target_id in searched.index:
+            return f'<small>{esc(searched.loc[target_id, "reason_zh" if ctx.zh else "reason_en"])}</small>'
+        return ""
+    ordered = events.assign(_rank=events["level"].map(LEVEL_RANK)).sort_values(
+        ["_rank", "event_date"], ascending=False, kind="stable").to_dict("records")
+    cell = _event_line(ordered[0], ctx)
+    if len(ordered) > 1:
+        more = "".join(f"<li>{_event_line(e, ctx)}</li>" for e in ordered[1:])
+        cell += (f"<details><summary>{ctx.m('commitments.more_events', n=len(ordered) - 1)}</summary>"
+                 f"<ul>{more}</ul></details>")
+    return cell
+
+
+def commitment_table(rows: pd.DataFrame, ctx: Context) -> Html:
+    """One line per commitment: what the plan says, its level, and the evidence (or who would know)."""
+    m = ctx.m
+    searched = gaps.latest_search(ctx.dataset.search_log).set_index("target_id")
+    lines = []
+    for rec in rows.to_dict("records"):
+        kind = "" if rec["kind"] == "qualitative" else f"<br><small>{m.kind(rec['kind'])}</small>"
+        lines.append(f'<tr id="c-{esc(rec["target_id"]).lower()}"><td>{esc(rec["target_id"])} '
+                     f"{text.label(rec, ctx.lang)}{kind}</td><td>{text.level_badge(rec['level'], m)}</td>"
+                     f"<td>{_evidence_cell(rec['target_id'], rec['level'], ctx, searched)}</td></tr>")
+    head = [m("commitments.column_commitment"), m("commitments.column_level"), m("commitments.column_evidence")]
+    return Html(html_table(head, lines, "jinan-table commitments"))
+
+
+def counts_text(levels: pd.Series, m) -> str:
+    counts = {level: int((levels == level).sum()) for level in LEVEL_ORDER}
+    return m("detail_sep").join(f"{m('level.' + lv)} {n}" for lv, n in counts.items() if n)
+
+
+def section_blocks(ctx: Context, section_id: str, chart: bool = True) -> list:
+    """A part of the plan: its overall judgement, the table of its commitments and the chart of their levels."""
+    m = ctx.m
+    rows = ctx.commitments[ctx.commitments["section_id"] == section_id]
+    if rows.empty:
+        return [Markdown(m("commitments.none_in_section"))]
+    level, counts = section_judgement(rows["level"])
+    blocks = [Markdown(m("commitments.section_summary", level=text.level_badge(level, m),
+                         counts=counts_text(rows["level"], m)))]
+    if chart:
+        frame = pd.DataFrame({"level": list(counts), "count": list(counts.values())})
+        blocks.append(charts.level_counts_chart(frame[frame["count"] > 0], ctx.lang, m("commitments.chart_title")))
+    blocks.append(commitment_table(rows, ctx))
+    return blocks
+
+
+def overview_counts(ctx: Context) -> list:
+    """Counts of implementation levels, and the chart of levels by part of the plan."""
+    m = ctx.m
+    rows = ctx.commitments
+    blocks = [Markdown(m("commitments.count_sentence", total=len(rows), parts=counts_text(rows["level"], m)))]
+    names = ctx.dataset.sections.set_index("section_id")
+    frame = (rows.groupby(["section_id", "level"]).size().rename("count").reset_index())
+    frame["part"] = frame["section_id"].map(lambda s: f"{names.loc[s, 'number_zh']} "
+                                            f"{names.loc[s, 'title_zh' if ctx.zh else 'title_en']}")
+    order = list(dict.fromkeys(ctx.dataset.sections["section_id"]))
+    frame = frame.sort_values("section_id", key=lambda col: col.map(order.index))
+    blocks.append(charts.level_counts_chart(frame, ctx.lang, m("commitments.overview_chart_title",
+                                                                year=ctx.report_year), by="part"))
+    return blocks
+
+
+def unevidenced(ctx: Context) -> pd.DataFrame:
+    """Commitments of the edition with no citable evidence (the gaps of the implementation assessment)."""
+    return ctx.commitments[ctx.commitments["level"].isin((NO_PUBLIC_EVIDENCE, OVERDUE))]
