@@ -13,7 +13,7 @@ YEAR   ?=
 .PHONY: help venv assets system-deps report report-all validate lint test test-fast bench lock clean
 
 help:
-	@echo "make report      build the latest edition into _build/site/ (and the index of editions)"
+	@echo "make report      build the latest edition (zh and en) into _build/site/ (and the index of editions)"
 	@echo "make report-all  build every edition (2021 to the latest year with data)"
 	@echo "make test        run the whole test suite: unit, notebooks, book build, browser"
 	@echo "make validate    check data/ (every table and cross-reference)"
@@ -45,11 +45,12 @@ system-deps:
 validate: $(STAMP)
 	$(BIN)/jinan-eval validate --quiet
 
-# builds the default edition (or YEAR=…) if it is missing or any input changed (data, code, templates, book);
-# replaces that one edition only, and says so and does nothing when nothing changed
+# builds the default edition (or YEAR=…) in Chinese and in English, each if it is missing or any input changed
+# (data, code, templates, book); replaces that edition only, and says so and does nothing when nothing changed
 report: $(STAMP) $(ASSETS)
 	$(BIN)/jinan-eval validate --quiet
 	$(BIN)/jinan-eval build --if-changed $(if $(YEAR),--year $(YEAR),)
+	$(BIN)/jinan-eval build --if-changed --lang en $(if $(YEAR),--year $(YEAR),)
 
 report-all: $(STAMP) $(ASSETS)
 	$(BIN)/jinan-eval build --all

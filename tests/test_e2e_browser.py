@@ -421,3 +421,40 @@ def test_planted_label_is_shown_verbatim(built, visit):
         'the label "quotes" is shown as “quotes”: Sphinx smartquotes rewrites data text (smartquotes: false)')
     assert f"{PLANTED_TARGET} · 省级绿色工厂 {PLANTED_LABEL}" in body
     assert page.get_by_text(PLANTED_LABEL).first.is_visible()
+
+
+# ---------------------------------------------------------------- navigation and search
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_menu_and_contents_buttons_work_at_every_width(built, visit, width):
+    v = visit(f"{YEAR}/kp3.html")
+    page = v.page
+    page.set_viewport_size({"width": width, "height": 850})
+    page.wait_for_timeout(300)
+    [menu] = [t for t in page.locator(".primary-toggle").all() if t.is_visible()]
+    menu.click()
+    page.wait_for_timeout(300)
+    if width < 992:
+        # on a phone the chapter menu opens as a dialog holding every chapter
+        assert page.evaluate("() => document.getElementById('pst-primary-sidebar-modal').open")
+        assert page.locator("#pst-primary-sidebar-modal a.reference").count() >= 13
+        page.keyboard.press("Escape")
+        [contents] = [t for t in page.locator(".secondary-toggle").all() if t.is_visible()]
+        contents.click()
+        page.wait_for_timeout(300)
+        assert page.evaluate("() => document.getElementById('pst-secondary-sidebar-modal').open")
+    else:
+        # on a wide screen the button folds the chapter menu away
+        assert page.evaluate("() => document.getElementById('pst-primary-sidebar')"
+                             ".classList.contains('pst-sidebar-hidden')")
+    assert v.page_errors == [] and v.external == []
+
+
+def test_a_chinese_search_finds_the_overview(built, visit):
+    v = visit(f"{YEAR}/search.html?q=能耗")
+    page = v.page
+    page.wait_for_selector("#search-results li a", timeout=CHART_TIMEOUT_MS)
+    titles = page.locator("#search-results li a").all_inner_texts()
+    assert "总览" in titles, titles
+    assert v.page_errors == [] and v.external == []
