@@ -14,3 +14,18 @@
     });
   }, true);
 })();
+
+// Printing: every folded table (the data behind a chart, the evidence, the search rounds) is opened first, so that
+// the paper copy carries the figures and their sources.
+window.addEventListener("beforeprint", function () {
+  document.querySelectorAll("details:not([open])").forEach(function (d) {
+    d.setAttribute("open", "");
+    d.setAttribute("data-opened-for-print", "");
+  });
+});
+window.addEventListener("afterprint", function () {
+  document.querySelectorAll("details[data-opened-for-print]").forEach(function (d) {
+    d.removeAttribute("open");
+    d.removeAttribute("data-opened-for-print");
+  });
+});
