@@ -111,3 +111,29 @@ def test_observation_tables_show_the_grade_and_the_basis(data_dir):
     html = observation_table(rows.assign(basis=["assessment_excl_feedstock_nonfossil", None, None]), ctx).html
     assert "<th>Grade</th>" in html and ">A</span>" in html and ">B</span>" in html
     assert html.count("assessment basis (raw-material use and non-fossil energy deducted)") == 1
+
+
+def test_every_target_chart_carries_a_visible_source_line():
+    from jinan_eval.data import load_dataset
+    from jinan_eval.report.context import Context
+    from jinan_eval.report.target import target_blocks
+
+    ctx = Context(load_dataset(), 2025, "zh")
+    charted = 0
+    for target in ctx.targets[ctx.targets["indicator_key"].notna()].to_dict("records"):
+        blocks = target_blocks(target, ctx)
+        for i, block in enumerate(blocks):
+            if hasattr(block, "to_dict"):
+                charted += 1
+                line = getattr(blocks[i + 1], "html", "")
+                assert line.startswith('<p class="chart-source">来源：') and "单位：" in line, target["target_id"]
+    assert charted
+
+
+def test_a_project_page_counts_targets_and_commitments_separately(data_dir):
+    ctx = context(2025, "en", data_dir)
+    text = project.intro(ctx, "KP1")[0].text
+    assert "**Lead departments**: " in text
+    # 12 green factories of 40 by 2023: progress 0.3 against 0.6 expected after 3 of 5 years, R = 0.5 < 0.6
+    assert "1 quantified targets and milestones: Off track 1." in text
+    assert "1 commitments without a number: No public evidence 1." in text

@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..assess import gaps
 from ..vocabulary import GAP_STATUSES, RATED_KINDS
 from . import text
+from .commitments import counts_text
 from .context import Context, Markdown, status_counts
 from .sources import search_anchor
 from .tables import downloads_links
@@ -14,12 +15,21 @@ from .text import esc
 
 
 def intro(ctx: Context, section_id: str) -> list:
+    """Lead departments, then the answer for this part: its quantified targets by status and its commitments
+    without a number by implementation level, counted separately."""
+    m = ctx.m
     sec = ctx.dataset.sections.set_index("section_id").loc[section_id]
-    rows = ctx.targets[ctx.targets["section_id"] == section_id]
-    leads = sec["lead_departments_zh"] if ctx.lang == "zh" else sec["lead_departments_en"]
-    tally = status_counts(rows)
-    return [Markdown(f"**{ctx.m('text.lead_departments')}{ctx.m('colon')}** {esc(leads)}\n\n"
-                     + text.status_count_sentence(tally, len(rows), ctx.m)), downloads_links(ctx)]
+    leads = sec["lead_departments_zh"] if ctx.zh else sec["lead_departments_en"]
+    lines = [f"**{m('text.lead_departments')}**{m('colon')}{esc(leads)}"]
+    rated = ctx.targets[(ctx.targets["section_id"] == section_id) & ctx.targets["kind"].isin(RATED_KINDS)]
+    if not rated.empty:
+        parts = m("detail_sep").join(f"{m.status(s)} {n}" for s, n in status_counts(rated).items() if n)
+        lines.append(m("commitments.quantified_sentence", total=len(rated), parts=parts))
+    committed = ctx.commitments[ctx.commitments["section_id"] == section_id]
+    if not committed.empty:
+        lines.append(m("commitments.count_sentence", total=len(committed),
+                       parts=counts_text(committed["level"], m)))
+    return [Markdown("\n\n".join(lines)), downloads_links(ctx)]
 
 
 def targets(ctx: Context, section_id: str) -> list:

@@ -108,6 +108,17 @@ def chart_for(target: dict, obs: pd.DataFrame, ctx: Context, unit: str, indicato
     return None
 
 
+def source_line(rows: pd.DataFrame, unit: str, ctx: Context) -> str:
+    """The line under a chart, visible on screen and on paper: who published the figures, the unit, how recent."""
+    m = ctx.m
+    issuers = list(dict.fromkeys(rows["source_issuer"].dropna()))
+    named = m.join(esc(i) for i in issuers[:3]) + (m("text.and_others") if len(issuers) > 3 else "")
+    dates = rows["source_date"].dropna()
+    latest = esc(max(dates)) if len(dates) else "—"
+    line = m("text.chart_source", issuers=named, unit=esc(unit), date=latest)
+    return f'<p class="chart-source">{line}</p>'
+
+
 def _figures_used(target: dict, m) -> str:
     first, latest, base = _int(target.get("first_year")), _int(target.get("latest_year")), _int(target.get("base_year"))
     route = target.get("route") or ""
@@ -164,7 +175,7 @@ def target_blocks(target: dict, ctx: Context) -> list:
         return blocks + ([box] if box else [])
     chart = chart_for(target, obs, ctx, unit, ctx.name(ind))
     if chart is not None:
-        blocks.append(chart)
+        blocks += [chart, Html(source_line(obs[obs["period"] == PERIOD_YEAR], unit, ctx))]
     else:
         blocks.append(Markdown(m("text.chart_not_drawn")))
     if box is not None:
