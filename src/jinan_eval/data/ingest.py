@@ -115,12 +115,14 @@ def read_overrides(path: Path, report: Report) -> dict[tuple[str, int], dict[str
     return overrides
 
 
-def read_collected(path: Path, name: str, report: Report) -> list[tuple[int, dict[str, str]]]:
+def read_collected(path: Path, name: str, report: Report, columns: tuple[str, ...] = COLLECTED_COLUMNS
+                   ) -> list[tuple[int, dict[str, str]]]:
+    """(line number, cells stripped) of every row of a collected file that has the required columns."""
     text = decode_bytes(path.read_bytes(), name, report)
     if text is None:
         return []
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in COLLECTED_COLUMNS if c not in (reader.fieldnames or [])]
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
     if missing:
         report.error(name, 1, ", ".join(missing), "column.missing", "collected file lacks required columns")
         return []
@@ -187,10 +189,8 @@ def ingest_row(name: str, line: int, row: dict[str, str], mapping: dict, regions
     elif base_year is None:
         report.error(name, line, "note", "observation.base_year",
                      f"cannot tell the base year of this {m.measure} figure; add it to {OVERRIDES_FILE}")
-    date, _ = split_date(row["source_date"])
-    url = row["source_url"] if row["source_url"].lower().startswith(("http://", "https://")) else ""
-    sid = source_id(row["source_title"], row["source_publisher"], row["source_date"], row["source_url"],
-                    row["locator"])
+    source = source_row(row["source_title"], row["source_publisher"], row["source_date"], row["source_url"],
+                        row["locator"])
     # the collector's own notes stay in the raw file: the published note is for readers (why a figure is preferred)
     preferred = fix.get("preferred", "").lower() == "true"
     note = f"{PREFERRED_NOTE} {fix.get(REASON_PREFIX + 'preferred', '')}" if preferred else None
@@ -206,14 +206,21 @@ def ingest_row(name: str, line: int, row: dict[str, str], mapping: dict, regions
         "qualifier": fix.get("qualifier", infer_qualifier(row)) or None,
         "preferred": preferred or None,
         "record_type": PLAN_TARGET if is_plan_target(row) else OBSERVED,
-        "source_id": sid,
+        "source_id": source["source_id"],
         "basis": fix.get("basis") or None,
         "note": note,
     }
-    source = {"source_id": sid, "title": row["source_title"], "issuer": row["source_publisher"] or None,
-              "date": date, "doc_number": None, "url": None, "retrieved_from": url or None, "retrieved_on": None,
-              "locator": row["locator"] or None}
     return observation, source
+
+
+def source_row(title: str, issuer: str, date_text: str, url_text: str, locator: str, doc_number: str = "") -> dict:
+    """The source row of a collected citation: the document, and the page it was read on (an http(s) address);
+    its id is a hash of the citation as collected, so a correction keeps it."""
+    date, _ = split_date(date_text)
+    url = url_text if url_text.lower().startswith(("http://", "https://")) else ""
+    return {"source_id": source_id(title, issuer, date_text, url_text, locator), "title": title or None,
+            "issuer": issuer or None, "date": date, "doc_number": doc_number or None, "url": None,
+            "retrieved_from": url or None, "retrieved_on": None, "locator": locator or None}
 
 
 def read_source_corrections(path: Path, report: Report) -> dict[str, dict[str, str]]:
@@ -260,26 +267,13 @@ def evidence_files(raw_dir: Path, plan_id: str) -> list[Path]:
 
 def ingest_evidence(path: Path, name: str, report: Report) -> list[tuple[dict, dict]]:
     """Collected implementation events → (evidence row, source row) pairs; the source is the page quoted."""
-    text = decode_bytes(path.read_bytes(), name, report)
-    if text is None:
-        return []
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in EVIDENCE_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        report.error(name, 1, ", ".join(missing), "column.missing", "evidence file lacks required columns")
-        return []
     pairs = []
-    for row in reader:
-        row = {k: (v or "").strip() for k, v in row.items() if k}
-        sid = source_id(row["source_title"], row["source_issuer"], row["source_date"], row["source_url"],
-                        row["quote"])
-        date, _ = split_date(row["source_date"])
-        url = row["source_url"] if row["source_url"].lower().startswith(("http://", "https://")) else ""
-        source = {"source_id": sid, "title": row["source_title"] or None, "issuer": row["source_issuer"] or None,
-                  "date": date, "doc_number": row["doc_number"] or None, "url": None, "retrieved_from": url or None,
-                  "retrieved_on": None, "locator": row["quote"] or None}
+    for _, row in read_collected(path, name, report, EVIDENCE_COLUMNS):
+        source = source_row(row["source_title"], row["source_issuer"], row["source_date"], row["source_url"],
+                            row["quote"], row["doc_number"])
         event = {"target_id": row["target_id"], "level": row["level"], "event_date": row["event_date"],
-                 "what_zh": row["what_zh"], "what_en": row["what_en"], "source_id": sid, "quote": row["quote"]}
+                 "what_zh": row["what_zh"], "what_en": row["what_en"], "source_id": source["source_id"],
+                 "quote": row["quote"]}
         pairs.append((event, source))
     return pairs
 
@@ -290,7 +284,7 @@ def ingest(raw_dir: Path, data_dir: Path, plan_id: str | None = None) -> Report:
     Figures counted over the plan period (十四五以来) take the base year of the plan in ``data_dir``."""
     report = Report()
     try:
-        period_base_year = load_plan_config(data_dir, plan_id).base_year
+        plan = load_plan_config(data_dir, plan_id)
     except PlanConfigError as exc:
         for file, key, message in exc.problems:
             report.error(file, None, key, "plan", message)
@@ -307,7 +301,7 @@ def ingest(raw_dir: Path, data_dir: Path, plan_id: str | None = None) -> Report:
         name = str(path.relative_to(raw_dir))
         obs_rows = []
         for line, row in read_collected(path, name, report):
-            result = ingest_row(name, line, row, mapping, regions, overrides, report, period_base_year)
+            result = ingest_row(name, line, row, mapping, regions, overrides, report, plan.base_year)
             if result is None or result[1]["source_id"] in dropped:
                 continue
             observation, source = result
@@ -319,7 +313,6 @@ def ingest(raw_dir: Path, data_dir: Path, plan_id: str | None = None) -> Report:
         frame = pd.DataFrame(obs_rows, columns=OBSERVATIONS.columns)
         frame["base_year"] = frame["base_year"].astype("Int64")
         outputs[f"observations/{path.stem}.csv"] = frame
-    plan = load_plan_config(data_dir, plan_id)
     events = []
     for path in evidence_files(raw_dir, plan.id):
         name = str(path.relative_to(raw_dir))

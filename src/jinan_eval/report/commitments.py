@@ -20,13 +20,12 @@ def _event_line(event: dict, ctx: Context) -> str:
     issuer = esc(event.get("source_issuer") or "")
     source = (f'<a href="{esc(link)}" rel="noopener">{issuer or esc(event.get("source_title"))}</a>'
               if isinstance(link, str) else issuer)
+    opening, closing = ("（", "）") if ctx.zh else ("(", ")")
     return (m("commitments.evidence_line", date=esc(event["event_date"]), what=what)
-            + f" <small>（{source} {grade_badge(event.get('source_grade'), m)}）</small>" if ctx.zh else
-            m("commitments.evidence_line", date=esc(event["event_date"]), what=what)
-            + f" <small>({source} {grade_badge(event.get('source_grade'), m)})</small>")
+            + f" <small>{opening}{source} {grade_badge(event.get('source_grade'), m)}{closing}</small>")
 
 
-def _evidence_cell(target_id: str, level: str, ctx: Context, searched: pd.DataFrame) -> str:
+def _evidence_cell(target_id: str, ctx: Context, searched: pd.DataFrame) -> str:
     events = ctx.evidence[ctx.evidence["target_id"] == target_id]
     if events.empty:
         if target_id in searched.index:
@@ -51,7 +50,7 @@ def commitment_table(rows: pd.DataFrame, ctx: Context) -> Html:
         kind = "" if rec["kind"] == "qualitative" else f"<br><small>{m.kind(rec['kind'])}</small>"
         lines.append(f'<tr id="c-{esc(rec["target_id"]).lower()}"><td>{esc(rec["target_id"])} '
                      f"{text.label(rec, ctx.lang)}{kind}</td><td>{text.level_badge(rec['level'], m)}</td>"
-                     f"<td>{_evidence_cell(rec['target_id'], rec['level'], ctx, searched)}</td></tr>")
+                     f"<td>{_evidence_cell(rec['target_id'], ctx, searched)}</td></tr>")
     head = [m("commitments.column_commitment"), m("commitments.column_level"), m("commitments.column_evidence")]
     return Html(html_table(head, lines, "jinan-table commitments"))
 

@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 
 from ..assess import MethodParams, assess_edition, assess_history, commitment_levels
+from ..assess.commitments import evidence_up_to
 from ..config import DEFAULT_DATA_DIR
 from ..data import Dataset, load_dataset
 from ..vocabulary import STATUS_ORDER
@@ -77,8 +78,6 @@ class Context:
     @cached_property
     def evidence(self) -> pd.DataFrame:
         """Evidence rows an edition may use (dated up to the report year), with their sources."""
-        from ..assess.commitments import evidence_up_to
-
         ev = self.dataset.evidence
         if ev is None or ev.empty:
             return pd.DataFrame(columns=["target_id", "level", "event_date", "what_zh", "what_en", "source_id",
