@@ -38,7 +38,7 @@ def page_blocks(ctx: Context) -> list:
     blocks = overview.headline(ctx) + overview.counts(ctx) + overview.dashboard(ctx)
     for section in ctx.dataset.sections.loc[ctx.dataset.sections["kind"] == SECTION_KEY_PROJECT, "section_id"]:
         blocks += (project.intro(ctx, section) + project.targets(ctx, section) + project.tasks(ctx, section)
-                   + project.data_gaps(ctx, section))
+                   + project.data_requests(ctx, section))
     blocks += mechanisms.mechanism_blocks(ctx)
     blocks += (sources.coverage_blocks(ctx) + sources.search_log_blocks(ctx) + sources.source_blocks(ctx)
                + sources.caveat_blocks(ctx))
@@ -79,7 +79,7 @@ def data_strings(dataset) -> list[str]:
     """Text the data holds as published (titles, names, places, units): shown verbatim, not the report's words."""
     values: set[str] = set()
     frames = ((dataset.sources, ("title", "issuer", "locator", "url", "retrieved_from", "date", "doc_number")),
-              (dataset.observations, ("unit",)), (dataset.indicators, ("unit", "name_zh")),
+              (dataset.observations, ("unit",)), (dataset.indicators, ("unit", "name_zh", "holder_zh", "publication_zh")),
               (dataset.targets, ("label_zh", "unit")), (dataset.sections, ("title_zh", "lead_departments_zh")),
               (dataset.regions, ("name_zh",)),
               (dataset.search_log, ("where_searched", "queries", "reason_zh", "closest_url")),
@@ -107,7 +107,8 @@ def test_zh_pages_hold_no_code_and_no_english(year):
     current, before = assess_edition(DATASET, year), assess_edition(DATASET, year - 1)
     manifest = {"data_cutoff": "2026-01-01", "package_version": "0", "git_commit": "0", "data_hash": "0" * 16,
                 "built_at": "2026-01-01"}
-    text += index_page(year, "zh", DATASET, manifest).split("| 软件版本")[0]  # build metadata: version, commit
+    landing = index_page(year, "zh", DATASET, manifest, overview.findings(ctx)).split("| 软件版本")[0]  # not: version
+    text += html.unescape(re.sub(r"<[^>]+>", " ", landing))
     text += changes_page(year, "zh", DATASET, current, before, False)
     assert leftover_words(text) == []
 

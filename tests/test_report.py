@@ -51,10 +51,29 @@ def test_search_log_text_is_escaped(data_dir):
     assert "<b>bold</b>" not in text and "&lt;b&gt;bold&lt;/b&gt;" in text
 
 
-def test_project_gap_list_links_to_the_search_log(data_dir):
-    ctx = context(2021, "zh", data_dir)
-    text = page_text(project.data_gaps(ctx, "KP1"))
-    assert "仅有2023年累计数" in text and "(data_sources.html#log-kp1-1)" in text
+def test_data_request_names_the_missing_years_the_holder_and_the_publication(data_dir):
+    path = data_dir / "indicators.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[0] += ",holder_zh,holder_en,publication_zh,publication_en"
+    lines = [lines[0]] + [line + (",市工信局,City MIIT,绿色制造名单,Green lists" if line.startswith("green_factories")
+                                  else ",,,,") for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ctx = context(2022, "zh", data_dir)
+    text = page_text(project.data_requests(ctx, "KP1"))
+    # the fixture's only green-factory figure is of 2023: an addition misses every year after the base year
+    assert "缺少：济南市2021–2022年的省级及以上绿色工厂（家）" in text
+    assert "掌握数据的部门：市工信局" in text and "通常发布于：绿色制造名单" in text
+    # the search diary stays in the appendix: the page does not repeat the log's finding
+    assert "仅有2023年累计数" not in text
+
+
+def test_missing_years_skips_years_with_a_figure(data_dir):
+    ctx = context(2023, "zh", data_dir)
+    target = ctx.targets.set_index("target_id").loc["MAIN-1"].to_dict()
+    # energy figures exist for 2021 and 2022 only
+    assert project.missing_years(ctx, target) == [2020, 2023]
+    assert project.year_span([2020, 2023], ctx.m) == "2020、2023"
+    assert project.year_span([2021, 2022, 2023], ctx.m) == "2021–2023"
 
 
 def test_no_gap_no_log_table(data_dir):

@@ -138,6 +138,13 @@ INDICATORS = Table(
         Field("measure", "str", "How the indicator is naturally reported", choices=INDICATOR_MEASURES),
         Field("section_id", "str", "Section of the plan it belongs to", nullable=True),
         Field("definition_en", "str", "One-sentence definition", nullable=True, required=False),
+        Field("holder_zh", "str", "Which body holds the figure (for data requests), Chinese", nullable=True,
+              required=False),
+        Field("holder_en", "str", "Which body holds the figure, English", nullable=True, required=False),
+        Field("publication_zh", "str", "Where the figure normally appears and when, Chinese", nullable=True,
+              required=False),
+        Field("publication_en", "str", "Where the figure normally appears and when, English", nullable=True,
+              required=False),
     ),
     key=("indicator_key",),
 )

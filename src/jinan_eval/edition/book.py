@@ -34,7 +34,8 @@ from .. import __version__
 from ..assess import assess_edition, assess_history, commitment_levels, sensitivity
 from ..config import BOOK_CONFIG_TEMPLATE, BOOK_DIR, BUILD_DIR, DEFAULT_DATA_DIR, ROOT, TEMPLATE_DIR, VENDOR_DIR
 from ..data import Dataset, load_dataset
-from ..report import book_pages
+from ..report import book_pages, overview
+from ..report.context import Context
 from ..report.messages import Messages
 from ..store import swap_directory, write_text_atomic
 from ..vocabulary import RATED_KINDS, SECTION_MAIN
@@ -232,7 +233,8 @@ def markdown_pages(edition: Edition, dataset: Dataset, manifest: dict, results: 
     else:
         before = results.previous(dataset, edition.year)
     return {
-        "index.md": book_pages.index_page(edition.year, lang, dataset, manifest),
+        "index.md": book_pages.index_page(edition.year, lang, dataset, manifest,
+                                          overview.findings(Context(dataset, edition.year, lang))),
         "changes.md": book_pages.changes_page(edition.year, lang, dataset, results.assessment, before, published,
                                               results.commitments),
         "data_dictionary.md": book_pages.data_dictionary_page(lang),

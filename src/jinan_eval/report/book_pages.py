@@ -38,7 +38,9 @@ def edition_title(plan: PlanConfig, year: int, lang: str) -> str:
     return Messages(lang)("page.edition_title", title=plan.text("report_title", lang), year=year)
 
 
-def index_page(year: int, lang: str, dataset: Dataset, manifest: dict) -> str:
+def index_page(year: int, lang: str, dataset: Dataset, manifest: dict, findings: list[str] | None = None) -> str:
+    """An edition's landing page: what it evaluates, its findings with numbers, the downloads; how the edition
+    was built goes last, folded."""
     m = Messages(lang)
     plan = dataset.plan
     rows = pd.DataFrame([
@@ -53,8 +55,15 @@ def index_page(year: int, lang: str, dataset: Dataset, manifest: dict) -> str:
     ], columns=[m("column.item"), m("column.content")])
     intro = m("edition_info.intro", plan_title=plan.text("title", lang), document=plan.document_number)
     links = " ".join(f'<a href="data/{html.escape(n)}" download>{html.escape(n)}</a>' for n in download_files(plan))
-    return (f"# {esc(edition_title(plan, year, lang))}\n\n{esc(intro)}\n\n{md_table(rows)}\n\n"
-            f'<p class="downloads"><strong>{m("text.downloads")}{m("colon")}</strong>{links}</p>\n')
+    found = ""
+    if findings:
+        items = "".join(f"<li>{esc(line)}</li>" for line in findings)
+        found = (f'<div class="findings"><p><strong>{esc(m("findings.lead", year=year))}</strong></p>'
+                 f'<ul>{items}</ul><p><a href="overview.html">{esc(m("edition_info.to_overview"))}</a></p></div>\n\n')
+    about = m("edition_info.about", cutoff=manifest["data_cutoff"])
+    return (f"# {esc(edition_title(plan, year, lang))}\n\n{esc(intro)}\n\n{found}"
+            f'<p class="downloads"><strong>{m("text.downloads")}{m("colon")}</strong>{links}</p>\n\n'
+            f"<details class=\"about-edition\"><summary>{esc(about)}</summary>\n\n{md_table(rows)}\n\n</details>\n")
 
 
 def changes_page(year: int, lang: str, dataset: Dataset, current: pd.DataFrame, before: pd.DataFrame,

@@ -15,23 +15,27 @@ import pandas as pd
 from ..vocabulary import STATUS_ORDER
 from .messages import Messages
 
+#: Colour-blind-safe (after Okabe & Ito): good outcomes in blues, shortfalls in orange to brown, the two kinds of
+#: "cannot rate" in purple and grey, so that no two statuses differ by hue alone in the red-green range.
 STATUS_COLOURS = {
-    "achieved": "#1a7f37",
-    "met_early": "#2e8b57",
-    "on_track": "#4c9f38",
-    "behind": "#d4a017",
-    "off_track": "#c0392b",
-    "missed": "#8e2c23",
-    "unknown": "#a8adb4",
-    "insufficient_data": "#8a8f98",
-    "not_quantified": "#d9dce0",
+    "achieved": "#0b5394",
+    "met_early": "#0072b2",
+    "on_track": "#56b4e9",
+    "behind": "#e69f00",
+    "off_track": "#b34700",
+    "missed": "#7f2704",
+    "unknown": "#cc79a7",
+    "insufficient_data": "#9e9e9e",
+    "not_quantified": "#e0e0e0",
 }
+#: Implementation levels: one blue ramp from implemented to planned (distinct by lightness), grey for no
+#: evidence, orange-brown for overdue.
 LEVEL_COLOURS = {
-    "implemented": "#1a7f37",
-    "under_way": "#6cc070",
-    "planned": "#4a90c2",
-    "no_public_evidence": "#c8ccd2",
-    "overdue_no_evidence": "#c0392b",
+    "implemented": "#0b5394",
+    "under_way": "#3d85c6",
+    "planned": "#9fc5e8",
+    "no_public_evidence": "#d9d9d9",
+    "overdue_no_evidence": "#b34700",
 }
 
 #: The region assessed is drawn in blue; benchmarks, in the order the plan lists them, in the other colours.
@@ -57,9 +61,22 @@ def status_label(status: str, lang: str) -> str:
     return Messages(lang).status(status)
 
 
-def _base(chart: alt.Chart, title: str, width: int = 560, height: int = 260) -> alt.Chart:
-    return chart.properties(title=title, width=width, height=height).configure(font=FONT).configure_axis(
-        labelFontSize=11, titleFontSize=12).configure_title(fontSize=14, anchor="start")
+def embed_options(lang: str) -> dict:
+    """Vega-Embed options a chart carries in its spec: the chart menu in the page's language."""
+    m = Messages(lang)
+    return {"i18n": {"SVG_ACTION": m("chart.menu_svg"), "PNG_ACTION": m("chart.menu_png"),
+                     "CLICK_TO_VIEW_ACTIONS": m("chart.menu_actions"), "COMPILED_ACTION": "",
+                     "EDITOR_ACTION": "", "SOURCE_ACTION": ""}}
+
+
+def _base(chart: alt.Chart, title: str, lang: str, height: int = 260) -> alt.Chart:
+    """Every chart: as wide as its column at any screen width (``width="container"``), legend under the plot so a
+    phone keeps the plot's width, the chart menu in the page's language."""
+    return chart.properties(
+        title=title, width="container", height=height, usermeta={"embedOptions": embed_options(lang)},
+    ).configure(font=FONT, autosize=alt.AutoSizeParams(type="fit-x", contains="padding")).configure_axis(
+        labelFontSize=11, titleFontSize=12, labelLimit=180).configure_title(
+        fontSize=14, anchor="start", limit=0).configure_legend(orient="bottom", columns=3, labelLimit=200)
 
 
 def _region_names(regions: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -91,7 +108,7 @@ def observed_layer(points: pd.DataFrame, y_title: str, lang: str, colours: dict[
                alt.Tooltip("source_grade:N", title=t("grade", lang))]
     base = alt.Chart(points).encode(
         x=alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+        y=alt.Y("value:Q", title=y_title),
         color=colour,
     )
     return base.mark_line(strokeWidth=1.5) + base.mark_point(filled=True, size=60).encode(tooltip=tooltip)
@@ -123,7 +140,7 @@ def target_chart(title: str, points: pd.DataFrame, regions: pd.DataFrame, y_titl
     if target is not None:
         layers.append(target_layer(*target))
     chart = alt.layer(*layers).properties(description=description or title)
-    return _base(chart, title)
+    return _base(chart, title, lang)
 
 
 def yoy_chart(title: str, points: pd.DataFrame, regions: pd.DataFrame, lang: str,
@@ -147,7 +164,7 @@ def yoy_chart(title: str, points: pd.DataFrame, regions: pd.DataFrame, lang: str
         rule = pd.DataFrame({"value": [required_rate], "label": [t("required_rate", lang)]})
         layers.append(alt.Chart(rule).mark_rule(strokeDash=[6, 4], color="#c0392b").encode(
             y="value:Q", tooltip=["label:N", alt.Tooltip("value:Q", format=".2f")]))
-    return _base(alt.layer(*layers).properties(description=description or title), title)
+    return _base(alt.layer(*layers).properties(description=description or title), title, lang)
 
 
 def status_heatmap(assessment: pd.DataFrame, labels: dict[str, str], lang: str, title: str) -> alt.Chart:
@@ -166,7 +183,7 @@ def status_heatmap(assessment: pd.DataFrame, labels: dict[str, str], lang: str, 
                  alt.Tooltip("status_label:N", title=t("status", lang))],
     ).properties(description=title)
     height = max(200, 13 * frame["target_id"].nunique())
-    return _base(chart, title, width=360, height=height)
+    return _base(chart, title, lang, height=height)
 
 
 def status_counts_chart(counts: pd.DataFrame, lang: str, title: str) -> alt.Chart:
@@ -181,7 +198,7 @@ def status_counts_chart(counts: pd.DataFrame, lang: str, title: str) -> alt.Char
                         scale=alt.Scale(domain=order, range=[STATUS_COLOURS[s] for s in STATUS_ORDER])),
         tooltip=[alt.Tooltip("status_label:N", title=t("status", lang)), alt.Tooltip("count:Q", title=t("count", lang))],
     ).properties(description=title)
-    return _base(chart, title, width=420, height=200)
+    return _base(chart, title, lang, height=200)
 
 
 def coverage_chart(coverage: pd.DataFrame, lang: str, title: str) -> alt.Chart:
@@ -193,7 +210,34 @@ def coverage_chart(coverage: pd.DataFrame, lang: str, title: str) -> alt.Chart:
         tooltip=[alt.Tooltip("indicator:N", title=t("indicator", lang)), alt.Tooltip("year:O", title=t("year", lang)),
                  alt.Tooltip("rows:Q", title=t("rows", lang))],
     ).properties(description=title)
-    return _base(chart, title, width=380, height=max(200, 12 * coverage["indicator"].nunique()))
+    return _base(chart, title, lang, height=max(200, 12 * coverage["indicator"].nunique()))
+
+
+def _stacked_by_part(frame: pd.DataFrame, by: str, code: str, order: list[str], colours: dict[str, str],
+                     names: dict[str, str], legend: str, axis: str, count_title: str, title: str,
+                     lang: str) -> alt.Chart:
+    """Horizontal bars, one per part of the plan, stacked by status or level in their fixed order."""
+    frame = frame.copy()
+    frame["label"] = frame[code].map(names)
+    frame["rank"] = frame[code].map(order.index)
+    domain = [names[x] for x in order]
+    colour = alt.Color("label:N", title=legend, sort=domain,
+                       scale=alt.Scale(domain=domain, range=[colours[x] for x in order]))
+    chart = alt.Chart(frame).mark_bar().encode(
+        y=alt.Y(f"{by}:N", title=axis, sort=list(dict.fromkeys(frame[by]))),
+        x=alt.X("count:Q", title=count_title, stack="zero", axis=alt.Axis(tickMinStep=1, format="d")),
+        color=colour, order=alt.Order("rank:Q"),
+        tooltip=[alt.Tooltip(f"{by}:N", title=axis), alt.Tooltip("label:N", title=legend),
+                 alt.Tooltip("count:Q", title=count_title)])
+    return _base(chart.properties(description=title), title, lang, height=max(160, 18 * frame[by].nunique()))
+
+
+def section_status_chart(counts: pd.DataFrame, lang: str, title: str) -> alt.Chart:
+    """Quantified targets per part of the plan, stacked by status (``counts``: part, status, count)."""
+    m = Messages(lang)
+    return _stacked_by_part(counts, "part", "status", list(STATUS_ORDER), STATUS_COLOURS,
+                            {s: m.status(s) for s in STATUS_ORDER}, t("status", lang), m("commitments.section"),
+                            t("count", lang), title, lang)
 
 
 def level_counts_chart(counts: pd.DataFrame, lang: str, title: str, by: str | None = None) -> alt.Chart:
@@ -201,25 +245,20 @@ def level_counts_chart(counts: pd.DataFrame, lang: str, title: str, by: str | No
     from ..vocabulary import LEVEL_ORDER
 
     m = Messages(lang)
+    names = {x: m(f"level.{x}") for x in LEVEL_ORDER}
+    if by:
+        return _stacked_by_part(counts, by, "level", list(LEVEL_ORDER), LEVEL_COLOURS, names,
+                                m("commitments.column_level"), m("commitments.section"),
+                                m("commitments.chart_count"), title, lang)
     frame = counts.copy()
-    frame["level_label"] = frame["level"].map(lambda x: m(f"level.{x}"))
-    frame["rank"] = frame["level"].map(LEVEL_ORDER.index)
-    order = [m(f"level.{x}") for x in LEVEL_ORDER]
-    colour = alt.Color("level_label:N", title=m("commitments.column_level"),
-                       scale=alt.Scale(domain=order, range=[LEVEL_COLOURS[x] for x in LEVEL_ORDER]),
-                       sort=order)
+    frame["level_label"] = frame["level"].map(names)
+    order = [names[x] for x in LEVEL_ORDER]
+    colour = alt.Color("level_label:N", title=m("commitments.column_level"), legend=None,
+                       scale=alt.Scale(domain=order, range=[LEVEL_COLOURS[x] for x in LEVEL_ORDER]))
     tooltip = [alt.Tooltip("level_label:N", title=m("commitments.column_level")),
                alt.Tooltip("count:Q", title=m("commitments.chart_count"))]
-    if by:
-        tooltip.insert(0, alt.Tooltip(f"{by}:N", title=m("commitments.section")))
-        chart = alt.Chart(frame).mark_bar().encode(
-            y=alt.Y(f"{by}:N", title=m("commitments.section"), sort=list(dict.fromkeys(frame[by]))),
-            x=alt.X("count:Q", title=m("commitments.chart_count"), stack="zero"),
-            color=colour, order=alt.Order("rank:Q"), tooltip=tooltip)
-        height = max(160, 18 * frame[by].nunique())
-    else:
-        chart = alt.Chart(frame).mark_bar().encode(
-            y=alt.Y("level_label:N", title=m("commitments.column_level"), sort=order),
-            x=alt.X("count:Q", title=m("commitments.chart_count")), color=colour, tooltip=tooltip)
-        height = 140
-    return _base(chart.properties(description=title), title, width=420, height=height)
+    chart = alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("level_label:N", title=m("commitments.column_level"), sort=order),
+        x=alt.X("count:Q", title=m("commitments.chart_count"), axis=alt.Axis(tickMinStep=1, format="d")),
+        color=colour, tooltip=tooltip)
+    return _base(chart.properties(description=title), title, lang, height=140)

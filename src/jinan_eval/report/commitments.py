@@ -60,18 +60,25 @@ def counts_text(levels: pd.Series, m) -> str:
     return m("detail_sep").join(f"{m('level.' + lv)} {n}" for lv, n in counts.items() if n)
 
 
+def level_chart(rows: pd.DataFrame, ctx: Context):
+    """The chart of implementation levels of some commitments."""
+    counts = rows["level"].value_counts()
+    frame = pd.DataFrame({"level": [lv for lv in LEVEL_ORDER if counts.get(lv, 0)],
+                          "count": [int(counts[lv]) for lv in LEVEL_ORDER if counts.get(lv, 0)]})
+    return charts.level_counts_chart(frame, ctx.lang, ctx.m("commitments.chart_title"))
+
+
 def section_blocks(ctx: Context, section_id: str, chart: bool = True) -> list:
     """A part of the plan: its overall judgement, the table of its commitments and the chart of their levels."""
     m = ctx.m
     rows = ctx.commitments[ctx.commitments["section_id"] == section_id]
     if rows.empty:
         return [Markdown(m("commitments.none_in_section"))]
-    level, counts = section_judgement(rows["level"])
+    level, _ = section_judgement(rows["level"])
     blocks = [Markdown(m("commitments.section_summary", level=text.level_badge(level, m),
                          counts=counts_text(rows["level"], m)))]
     if chart:
-        frame = pd.DataFrame({"level": list(counts), "count": list(counts.values())})
-        blocks.append(charts.level_counts_chart(frame[frame["count"] > 0], ctx.lang, m("commitments.chart_title")))
+        blocks.append(level_chart(rows, ctx))
     blocks.append(commitment_table(rows, ctx))
     return blocks
 

@@ -76,6 +76,14 @@ class Context:
             levels, on="target_id", how="inner")
 
     @cached_property
+    def previous_commitments(self) -> pd.DataFrame | None:
+        """The levels of the edition before this one (None for the first edition)."""
+        year = self.report_year - 1
+        if year < self.plan.first_year:
+            return None
+        return commitment_levels(self.dataset, year, assess_edition(self.dataset, year, self.params))
+
+    @cached_property
     def evidence(self) -> pd.DataFrame:
         """Evidence rows an edition may use (dated up to the report year), with their sources."""
         ev = self.dataset.evidence

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..vocabulary import RATED_KINDS, SECTION_MAIN
+from ..vocabulary import (
+    IMPLEMENTED,
+    INSUFFICIENT_DATA,
+    LEVEL_RANK,
+    PLANNED,
+    RATED_KINDS,
+    SECTION_MAIN,
+    UNDER_WAY,
+    UNKNOWN,
+)
 from . import charts, commitments
-from .context import Context, Markdown, status_counts
+from .context import Context, Html, Markdown, status_counts
 from .tables import downloads_links
 from .target import target_blocks
+from .text import esc
 
 
 def headline(ctx: Context) -> list:
@@ -28,14 +38,83 @@ def dashboard(ctx: Context) -> list:
     return [charts.status_heatmap(history, labels, lang, ctx.m("text.dashboard_title"))]
 
 
-def counts(ctx: Context) -> list:
-    """Quantified targets by status and commitments by implementation level, counted separately."""
+EVIDENCED = (IMPLEMENTED, UNDER_WAY)
+#: a part of the plan is named best or least evidenced only if it has at least this many commitments
+MIN_PART_SIZE = 3
+
+
+def part_names(ctx: Context) -> dict[str, str]:
+    """Section id → how the plan numbers and names it (三（一） 重点行业绿色升级工程)."""
+    col = "title_zh" if ctx.zh else "title_en"
+    return {r["section_id"]: f"{r['number_zh']} {r[col]}" for r in ctx.dataset.sections.to_dict("records")}
+
+
+def rated_targets(ctx: Context):
+    return ctx.targets[ctx.targets["kind"].isin(RATED_KINDS)]
+
+
+def findings(ctx: Context) -> list[str]:
+    """Three to five sentences stating the edition's findings with numbers (codes and numbers here, words in the
+    message catalogue)."""
     m = ctx.m
-    rated = ctx.assessment[ctx.assessment["target_id"].isin(
-        ctx.dataset.targets.loc[ctx.dataset.targets["kind"].isin(RATED_KINDS), "target_id"])]
+    rated = rated_targets(ctx)
     tally = status_counts(rated)
-    frame = pd.DataFrame({"status": list(tally), "count": list(tally.values())})
+    unratable = tally[UNKNOWN] + tally[INSUFFICIENT_DATA]
+    gap_parts = m("detail_sep").join(f"{m.status(s)} {tally[s]}" for s in (INSUFFICIENT_DATA, UNKNOWN) if tally[s])
+    out = []
+    if unratable == len(rated):
+        out.append(m("findings.quantified_none", total=len(rated), parts=gap_parts))
+    else:
+        parts = m("detail_sep").join(f"{m.status(s)} {n}" for s, n in tally.items()
+                                     if n and s not in (UNKNOWN, INSUFFICIENT_DATA))
+        out.append(m("findings.quantified", total=len(rated), rated=len(rated) - unratable, parts=parts,
+                     unrated=unratable, gaps=gap_parts))
+    levels = ctx.commitments["level"]
+    if len(levels):
+        evidenced = int(levels.isin(EVIDENCED).sum())
+        out.append(m("findings.commitments", total=len(levels), evidenced=evidenced,
+                     pct=round(100 * evidenced / len(levels)), implemented=int((levels == IMPLEMENTED).sum()),
+                     planned=int((levels == PLANNED).sum()), none=len(levels) - evidenced - int((levels == PLANNED).sum())))
+        by = ctx.commitments.assign(ev=levels.isin(EVIDENCED)).groupby("section_id", sort=False)["ev"].agg(["sum", "size"])
+        by = by[by["size"] >= MIN_PART_SIZE]
+        if len(by) >= 2:
+            share = by["sum"] / by["size"]
+            best, worst = share.idxmax(), share.idxmin()
+            if share[best] > share[worst]:
+                names = part_names(ctx)
+                out.append(m("findings.parts", best=names[best], best_n=int(by.loc[best, "sum"]),
+                             best_total=int(by.loc[best, "size"]), worst=names[worst],
+                             worst_n=int(by.loc[worst, "sum"]), worst_total=int(by.loc[worst, "size"])))
+    before = ctx.previous_commitments
+    if before is not None and len(levels):
+        pair = ctx.commitments[["target_id", "level"]].merge(before[["target_id", "level"]], on="target_id",
+                                                             suffixes=("", "_before"))
+        up = int((pair["level"].map(LEVEL_RANK) > pair["level_before"].map(LEVEL_RANK)).sum())
+        out.append(m("findings.moved_up", year=ctx.report_year - 1, n=up) if up
+                   else m("findings.none_moved", year=ctx.report_year - 1))
+    return out
+
+
+def section_status_frame(ctx: Context) -> pd.DataFrame:
+    """Quantified targets per part of the plan and status, parts in the plan's order."""
+    names = part_names(ctx)
+    frame = rated_targets(ctx).groupby(["section_id", "status"], sort=False).size().rename("count").reset_index()
+    frame["part"] = frame["section_id"].map(names)
+    order = list(names)
+    return frame.sort_values("section_id", key=lambda col: col.map(order.index), kind="stable")
+
+
+def counts(ctx: Context) -> list:
+    """The answer first: findings in sentences, then quantified targets by status and commitments by implementation
+    level, counted separately, each with its chart by part of the plan."""
+    m = ctx.m
+    rated = rated_targets(ctx)
+    tally = status_counts(rated)
     parts = m("detail_sep").join(f"{m.status(s)} {n}" for s, n in tally.items() if n)
-    return [Markdown(m("commitments.quantified_sentence", total=len(rated), parts=parts)),
-            charts.status_counts_chart(frame[frame["count"] > 0], ctx.lang, m("text.counts_title", year=ctx.report_year)),
+    items = "".join(f"<li>{esc(line)}</li>" for line in findings(ctx))
+    return [Html(f'<div class="findings"><p><strong>{m("findings.lead", year=ctx.report_year)}</strong></p>'
+                 f"<ul>{items}</ul></div>"),
+            charts.section_status_chart(section_status_frame(ctx), ctx.lang,
+                                        m("findings.status_chart_title", year=ctx.report_year)),
+            Markdown(m("commitments.quantified_sentence", total=len(rated), parts=parts)),
             *commitments.overview_counts(ctx), downloads_links(ctx)]

@@ -3,12 +3,12 @@ commitments without a number, and the targets without usable data."""
 
 from __future__ import annotations
 
-from ..assess import gaps
-from ..vocabulary import GAP_STATUSES, RATED_KINDS
+import pandas as pd
+
+from ..vocabulary import ADDITION_KINDS, GAP_STATUSES, MILESTONE_KIND, RATED_KINDS
 from . import text
 from .commitments import counts_text
 from .context import Context, Markdown, status_counts
-from .sources import search_anchor
 from .tables import downloads_links
 from .target import target_blocks
 from .text import esc
@@ -29,7 +29,12 @@ def intro(ctx: Context, section_id: str) -> list:
     if not committed.empty:
         lines.append(m("commitments.count_sentence", total=len(committed),
                        parts=counts_text(committed["level"], m)))
-    return [Markdown("\n\n".join(lines)), downloads_links(ctx)]
+    blocks = [Markdown("\n\n".join(lines))]
+    if not committed.empty:
+        from .commitments import level_chart
+
+        blocks.append(level_chart(committed, ctx))
+    return blocks + [downloads_links(ctx)]
 
 
 def targets(ctx: Context, section_id: str) -> list:
@@ -44,25 +49,56 @@ def tasks(ctx: Context, section_id: str) -> list:
     """The section's commitments without a number: overall judgement, chart of levels, and each with its evidence."""
     from .commitments import section_blocks
 
-    return section_blocks(ctx, section_id)
+    return section_blocks(ctx, section_id, chart=False)
 
 
-def data_gaps(ctx: Context, section_id: str) -> list:
+def missing_years(ctx: Context, target: dict) -> list[int]:
+    """Years up to the report year (at most the target year) with no published figure of the assessed region for
+    the target's indicator: from the base year, whose level a change or a bound is measured from; from the year
+    after it for additions and milestones, which start from nothing."""
+    first = int(target["base_year"]) if pd.notna(target.get("base_year")) else ctx.plan.base_year
+    if target["kind"] in ADDITION_KINDS + (MILESTONE_KIND,):
+        first += 1
+    last = min(ctx.report_year, int(target["target_year"]) if pd.notna(target.get("target_year")) else ctx.report_year)
+    obs = ctx.observations
+    have = set(obs.loc[(obs["region"] == ctx.region) & (obs["indicator_key"] == target.get("indicator_key")),
+                       "year"].astype(int))
+    return [y for y in range(first, last + 1) if y not in have]
+
+
+def year_span(years: list[int], m) -> str:
+    """A run of consecutive years as first–last, other years listed one by one."""
+    if len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
+        return m("text.year_range", first=years[0], last=years[-1])
+    return m("list_sep").join(str(y) for y in years)
+
+
+def data_requests(ctx: Context, section_id: str) -> list:
+    """For every target without a rating: which figure is missing and for which years, which body holds it and
+    where it normally appears (the indicator catalogue), and the plan's lead departments."""
     m = ctx.m
     rows = ctx.targets[(ctx.targets["section_id"] == section_id) & ctx.targets["status"].isin(GAP_STATUSES)]
     if rows.empty:
         return [Markdown(m("text.all_rated"))]
-    searched = gaps.latest_search(ctx.dataset.search_log).set_index("target_id")
+    sec = ctx.dataset.sections.set_index("section_id").loc[section_id]
+    leads = sec["lead_departments_zh" if ctx.zh else "lead_departments_en"]
     lines = []
     for r in rows.to_dict("records"):
-        why = m.reasons(r.get("reason"), ctx.region_name())
-        line = f"- {esc(r['target_id'])} {text.label(r, ctx.lang)}（{m.status(r['status'])}）{m('colon')}{esc(why)}" \
-            if ctx.zh else f"- {esc(r['target_id'])} {text.label(r, ctx.lang)} ({m.status(r['status'])}): {esc(why)}"
-        if r["target_id"] in searched.index:
-            found = searched.loc[r["target_id"]]
-            link = f"data_sources.html#{search_anchor(r['target_id'])}"
-            line += (" " + m("text.gap_search", date=esc(found["searched_on"]),
-                             reason=esc(found["reason_zh" if ctx.zh else "reason_en"]))
-                     + f" [{m('text.search_log_link')}]({link})")
-        lines.append(line)
-    return [Markdown(m("text.gaps_lead") + "\n\n" + "\n".join(lines))]
+        ind = ctx.indicator(r.get("indicator_key")) if isinstance(r.get("indicator_key"), str) else {}
+        name = ind.get("name_zh" if ctx.zh else "name_en") or text.label(r, ctx.lang)
+        years = missing_years(ctx, r)
+        holder = ind.get("holder_zh" if ctx.zh else "holder_en")
+        publication = ind.get("publication_zh" if ctx.zh else "publication_en")
+        parts = [f"**{esc(r['target_id'])} {text.label(r, ctx.lang)}** {text.status_badge(r['status'], m)}"]
+        if years:
+            parts.append(m("requests.missing", region=esc(ctx.region_name()), years=year_span(years, m),
+                           figure=esc(name), unit=esc(ind.get("unit") or r.get("unit") or "")))
+        parts.append(m("requests.why", why=esc(m.reasons(r.get("reason"), ctx.region_name()))))
+        if isinstance(holder, str) and holder:
+            parts.append(m("requests.holder", holder=esc(holder)))
+        if isinstance(publication, str) and publication:
+            parts.append(m("requests.publication", publication=esc(publication)))
+        if isinstance(leads, str) and leads:
+            parts.append(m("requests.leads", leads=esc(leads)))
+        lines.append("- " + "<br>".join(parts))
+    return [Markdown(m("requests.lead") + "\n\n" + "\n".join(lines))]

@@ -43,6 +43,17 @@ def _script_safe(text: str) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+#: Width of the static SVG for readers without JavaScript (the live chart takes its column's width).
+STATIC_WIDTH = 560
+
+
+def static_spec(spec: dict) -> dict:
+    """The spec drawn without a page around it: a chart sized to its container gets a fixed width."""
+    if spec.get("width") != "container":
+        return spec
+    return {**spec, "width": STATIC_WIDTH, "autosize": {"type": "fit-x", "contains": "padding"}}
+
+
 def write_svg(spec: dict, directory: Path) -> Path:
     """Write the chart's static SVG (vl-convert, no browser) and return its path."""
     import vl_convert as vlc
@@ -50,7 +61,7 @@ def write_svg(spec: dict, directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{chart_id(spec)}.svg"
     if not path.exists():
-        path.write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
+        path.write_text(vlc.vegalite_to_svg(static_spec(spec)), encoding="utf-8")
     return path
 
 

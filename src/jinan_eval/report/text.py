@@ -35,8 +35,15 @@ def pct(share: float, digits: int = 0) -> str:
     return "—" if share is None or pd.isna(share) else f"{num(share * 100, digits)}%"
 
 
+#: Where the methods chapter defines statuses and implementation levels (pages of an edition sit side by side).
+STATUS_RULES = "methods.html#methods-status"
+LEVEL_RULES = "methods.html#methods-implementation"
+
+
 def status_badge(status: str, m: Messages) -> str:
-    return f'<span class="status status-{status}">{m.status(status)}</span>'
+    """A status, defined one hover away and one click away (the methods chapter's rules)."""
+    return (f'<a class="status status-{status}" href="{STATUS_RULES}" '
+            f'title="{esc(m("status_definition." + status))}">{m.status(status)}</a>')
 
 
 def label(row: pd.Series | dict, lang: str) -> str:
@@ -107,5 +114,5 @@ def target_statement(target: dict, m: Messages) -> str:
 
 def level_badge(level: str, m: Messages) -> str:
     """An implementation level, with its definition one hover away."""
-    return (f'<span class="level level-{level}" title="{esc(m("level_definition." + level))}">'
-            f'{m("level." + level)}</span>')
+    return (f'<a class="level level-{level}" href="{LEVEL_RULES}" title="{esc(m("level_definition." + level))}">'
+            f'{m("level." + level)}</a>')
