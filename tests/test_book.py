@@ -70,3 +70,23 @@ def test_site_index_and_switcher_list_built_editions(tmp_path):
     assert [e["version"] for e in switcher] == ["2024", "2023"]
     assert switcher[0]["preferred"] is True and switcher[0]["url"] == "../2024/"
     assert "2024/index.html" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_each_language_switcher_offers_the_other_language(tmp_path):
+    site = tmp_path / "site"
+    for lang, year in (("zh", 2024), ("zh", 2023), ("en", 2024)):
+        folder = site / (str(year) if lang == "zh" else f"en/{year}")
+        folder.mkdir(parents=True)
+        (folder / "manifest.json").write_text(json.dumps({"edition": year, "lang": lang}), encoding="utf-8")
+    write_site_index(load_dataset().plan, tmp_path)
+    zh = json.loads((site / "switcher.json").read_text(encoding="utf-8"))
+    en = json.loads((site / "en" / "switcher.json").read_text(encoding="utf-8"))
+    # its own editions first, then the other language's, each reachable from an edition folder of this language
+    assert [(e["version"], e["url"]) for e in zh] == [("2024", "../2024/"), ("2023", "../2023/"),
+                                                      ("2024-en", "../en/2024/")]
+    assert [(e["version"], e["url"]) for e in en] == [("2024", "../2024/"), ("2024-zh", "../../2024/"),
+                                                      ("2023-zh", "../../2023/")]
+    assert zh[-1]["name"] == "2024 English edition" and en[1]["name"] == "2024 中文版"
+    for entries, lang_dir in ((zh, site / "2024"), (en, site / "en" / "2024")):
+        for entry in entries:
+            assert (lang_dir / entry["url"] / "manifest.json").resolve().exists(), entry

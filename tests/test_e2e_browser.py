@@ -260,8 +260,8 @@ def test_page_renders_offline_without_errors(built, visit, name):
     n = wait_for_charts(page)
     if n != expected_charts:
         problems.append(f"{n} chart containers in the page, {expected_charts} in the HTML")
-    if name in ("overview", "data_sources") and n == 0:
-        problems.append("no chart")
+    if (name in ("overview", "data_sources") or re.fullmatch(r"kp\d+", name)) and n == 0:
+        problems.append("no chart")  # every key-project page draws at least one chart
     for i in range(n):
         chart = page.locator(".jinan-chart").nth(i)
         cid = chart.get_attribute("id")
@@ -421,6 +421,46 @@ def test_planted_label_is_shown_verbatim(built, visit):
         'the label "quotes" is shown as “quotes”: Sphinx smartquotes rewrites data text (smartquotes: false)')
     assert f"{PLANTED_TARGET} · 省级绿色工厂 {PLANTED_LABEL}" in body
     assert page.get_by_text(PLANTED_LABEL).first.is_visible()
+
+
+# ---------------------------------------------------------------- the first screen, widths, paper
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1366, 768)])
+def test_the_answer_and_its_chart_open_the_overview_and_no_chart_is_wider_than_its_column(built, visit, width,
+                                                                                        height):
+    v = visit(f"{YEAR}/overview.html")
+    page = v.page
+    page.set_viewport_size({"width": width, "height": height})
+    page.reload()
+    wait_for_charts(page)
+    page.wait_for_timeout(500)  # charts sized to their container re-render after a resize
+    findings = page.locator(".findings").first.bounding_box()
+    chart = page.locator(".jinan-chart").first.bounding_box()
+    assert findings["y"] < height, f"the findings start at {findings['y']} px"
+    assert chart["y"] < height, f"the first chart starts at {chart['y']} px, below the first screen of {height} px"
+    widths = page.evaluate("""() => [...document.querySelectorAll('.jinan-chart')].map(c => {
+        const svg = c.querySelector('svg.marks');
+        return [c.id, c.getBoundingClientRect().width, svg.getBoundingClientRect().width]; })""")
+    too_wide = [(cid, column, drawn) for cid, column, drawn in widths if drawn > column + 1]
+    assert too_wide == [], too_wide
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    assert v.page_errors == [] and v.external == []
+
+
+def test_paper_keeps_title_edition_cutoff_and_sources(built, visit):
+    v = visit(f"{YEAR}/{PLANTED_PAGE}.html")
+    page = v.page
+    wait_for_charts(page)
+    page.emulate_media(media="print")
+    banner = page.locator(".edition-banner")
+    assert banner.is_visible() and f"{YEAR}年度版" in banner.inner_text()
+    assert built["manifest"]["data_cutoff"] in banner.inner_text()
+    assert page.locator("h1").first.is_visible()
+    sources = page.locator(".chart-source")
+    assert sources.count() >= 1 and sources.first.is_visible()  # each chart's source line prints under it
+    assert not page.locator(".primary-toggle").first.is_visible()  # buttons do not print
+    assert v.page_errors == []
 
 
 # ---------------------------------------------------------------- navigation and search

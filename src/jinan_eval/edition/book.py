@@ -325,13 +325,28 @@ def write_site_index(plan, build_dir: Path = BUILD_DIR) -> None:
         entries = [e for e in editions if e["lang"] == lang]
         if not entries:
             continue
-        newest = max(int(e["edition"]) for e in entries)
-        m = Messages(lang)
-        switcher = [{"name": m("page.switcher_latest", year=e["edition"]) if int(e["edition"]) == newest
-                     else str(e["edition"]),
-                     "version": str(e["edition"]), "url": f"../{e['edition']}/",
-                     **({"preferred": True} if int(e["edition"]) == newest else {})} for e in entries]
-        write_text_atomic(folder / "switcher.json", json.dumps(switcher, ensure_ascii=False, indent=2))
+        write_text_atomic(folder / "switcher.json", json.dumps(switcher_entries(editions, lang), ensure_ascii=False,
+                                                               indent=2))
+
+
+def switcher_entries(editions: list[dict], lang: str) -> list[dict]:
+    """The version switcher of one language's editions: its own editions (newest marked latest), then the other
+    language's, each named in its own language and linked from this language's folder."""
+    m = Messages(lang)
+    own = [e for e in editions if e["lang"] == lang]
+    newest = max(int(e["edition"]) for e in own)
+    entries = [{"name": m("page.switcher_latest", year=e["edition"]) if int(e["edition"]) == newest
+                else str(e["edition"]),
+                "version": str(e["edition"]), "url": f"../{e['edition']}/",
+                **({"preferred": True} if int(e["edition"]) == newest else {})} for e in own]
+    # zh editions sit at the site root and en ones under en/: from one edition's folder to the other language's
+    up = "../" if lang == "zh" else "../../"
+    for e in editions:
+        if e["lang"] != lang:
+            other = Messages(e["lang"])
+            entries.append({"name": other("page.switcher_other_language", year=e["edition"]),
+                            "version": f"{e['edition']}-{e['lang']}", "url": f"{up}{e['path']}/"})
+    return entries
 
 
 def build_key(edition: Edition, data_dir: Path, template_dir: Path) -> str:

@@ -76,7 +76,7 @@ def _base(chart: alt.Chart, title: str, lang: str, height: int = 260) -> alt.Cha
         title=title, width="container", height=height, usermeta={"embedOptions": embed_options(lang)},
     ).configure(font=FONT, autosize=alt.AutoSizeParams(type="fit-x", contains="padding")).configure_axis(
         labelFontSize=11, titleFontSize=12, labelLimit=180).configure_title(
-        fontSize=14, anchor="start", limit=0).configure_legend(orient="bottom", columns=3, labelLimit=200)
+        fontSize=14, anchor="start", limit=0).configure_legend(orient="bottom", direction="vertical", labelLimit=0)
 
 
 def _region_names(regions: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -172,33 +172,19 @@ def status_heatmap(assessment: pd.DataFrame, labels: dict[str, str], lang: str, 
     frame = assessment[["target_id", "report_year", "status"]].copy()
     frame["label"] = frame["target_id"].map(labels).fillna("")
     frame["status_label"] = frame["status"].map(lambda s: status_label(s, lang))
-    order = [status_label(s, lang) for s in STATUS_ORDER]
+    shown = [s for s in STATUS_ORDER if s in set(frame["status"])]
+    order = [status_label(s, lang) for s in shown]
     chart = alt.Chart(frame).mark_rect(stroke="white", strokeWidth=1).encode(
         x=alt.X("report_year:O", title=t("report_year", lang), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("target_id:N", title=t("target_id", lang), sort=list(dict.fromkeys(frame["target_id"]))),
         color=alt.Color("status_label:N", title=t("status", lang),
-                        scale=alt.Scale(domain=order, range=[STATUS_COLOURS[s] for s in STATUS_ORDER])),
+                        scale=alt.Scale(domain=order, range=[STATUS_COLOURS[s] for s in shown])),
         tooltip=[alt.Tooltip("target_id:N", title=t("target_id", lang)), alt.Tooltip("label:N", title=""),
                  alt.Tooltip("report_year:O", title=t("report_year", lang)),
                  alt.Tooltip("status_label:N", title=t("status", lang))],
     ).properties(description=title)
     height = max(200, 13 * frame["target_id"].nunique())
     return _base(chart, title, lang, height=height)
-
-
-def status_counts_chart(counts: pd.DataFrame, lang: str, title: str) -> alt.Chart:
-    """Number of targets per status (``counts`` has columns status, count)."""
-    frame = counts.copy()
-    frame["status_label"] = frame["status"].map(lambda s: status_label(s, lang))
-    order = [status_label(s, lang) for s in STATUS_ORDER]
-    chart = alt.Chart(frame).mark_bar().encode(
-        x=alt.X("count:Q", title=t("count", lang)),
-        y=alt.Y("status_label:N", title=t("status", lang), sort=order),
-        color=alt.Color("status_label:N", legend=None,
-                        scale=alt.Scale(domain=order, range=[STATUS_COLOURS[s] for s in STATUS_ORDER])),
-        tooltip=[alt.Tooltip("status_label:N", title=t("status", lang)), alt.Tooltip("count:Q", title=t("count", lang))],
-    ).properties(description=title)
-    return _base(chart, title, lang, height=200)
 
 
 def coverage_chart(coverage: pd.DataFrame, lang: str, title: str) -> alt.Chart:
@@ -220,6 +206,7 @@ def _stacked_by_part(frame: pd.DataFrame, by: str, code: str, order: list[str], 
     frame = frame.copy()
     frame["label"] = frame[code].map(names)
     frame["rank"] = frame[code].map(order.index)
+    order = [x for x in order if x in set(frame[code])]  # the legend lists what the chart shows
     domain = [names[x] for x in order]
     colour = alt.Color("label:N", title=legend, sort=domain,
                        scale=alt.Scale(domain=domain, range=[colours[x] for x in order]))

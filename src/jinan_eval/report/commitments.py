@@ -8,7 +8,7 @@ import pandas as pd
 from ..assess import gaps, section_judgement
 from ..vocabulary import LEVEL_ORDER, LEVEL_RANK, NO_PUBLIC_EVIDENCE, OVERDUE
 from . import charts, text
-from .context import Context, Html, Markdown
+from .context import Context, Html, Markdown, judged
 from .tables import grade_badge, html_table
 from .text import esc
 
@@ -60,12 +60,12 @@ def counts_text(levels: pd.Series, m) -> str:
     return m("detail_sep").join(f"{m('level.' + lv)} {n}" for lv, n in counts.items() if n)
 
 
-def level_chart(rows: pd.DataFrame, ctx: Context):
-    """The chart of implementation levels of some commitments."""
+def level_chart(rows: pd.DataFrame, ctx: Context) -> list:
+    """The chart of implementation levels of some commitments, with its source line."""
     counts = rows["level"].value_counts()
     frame = pd.DataFrame({"level": [lv for lv in LEVEL_ORDER if counts.get(lv, 0)],
                           "count": [int(counts[lv]) for lv in LEVEL_ORDER if counts.get(lv, 0)]})
-    return charts.level_counts_chart(frame, ctx.lang, ctx.m("commitments.chart_title"))
+    return judged(charts.level_counts_chart(frame, ctx.lang, ctx.m("commitments.chart_title")), ctx)
 
 
 def section_blocks(ctx: Context, section_id: str, chart: bool = True) -> list:
@@ -78,7 +78,7 @@ def section_blocks(ctx: Context, section_id: str, chart: bool = True) -> list:
     blocks = [Markdown(m("commitments.section_summary", level=text.level_badge(level, m),
                          counts=counts_text(rows["level"], m)))]
     if chart:
-        blocks.append(level_chart(rows, ctx))
+        blocks += level_chart(rows, ctx)
     blocks.append(commitment_table(rows, ctx))
     return blocks
 
@@ -94,8 +94,8 @@ def overview_counts(ctx: Context) -> list:
                                             f"{names.loc[s, 'title_zh' if ctx.zh else 'title_en']}")
     order = list(dict.fromkeys(ctx.dataset.sections["section_id"]))
     frame = frame.sort_values("section_id", key=lambda col: col.map(order.index))
-    blocks.append(charts.level_counts_chart(frame, ctx.lang, m("commitments.overview_chart_title",
-                                                                year=ctx.report_year), by="part"))
+    blocks += judged(charts.level_counts_chart(frame, ctx.lang, m("commitments.overview_chart_title",
+                                                                  year=ctx.report_year), by="part"), ctx)
     return blocks
 
 

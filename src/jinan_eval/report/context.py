@@ -114,6 +114,14 @@ class Context:
         return str(regions.loc[code, "name_zh" if self.lang == "zh" else "name_en"]) if code in regions.index else code
 
 
+def judged(chart, ctx: Context) -> list:
+    """A chart of the report's own judgements (statuses, levels) with the line under it saying what they rest on."""
+    from .text import esc
+
+    line = ctx.m("text.chart_source_assessment", year=ctx.report_year, unit=ctx.m("text.unit_count"))
+    return [chart, Html(f'<p class="chart-source">{esc(line)}</p>')]
+
+
 def with_assessment(targets: pd.DataFrame, assessment: pd.DataFrame) -> pd.DataFrame:
     """Targets joined with an assessment; where both have a column, the assessment's is kept."""
     shared = [c for c in assessment.columns if c in targets.columns and c != "target_id"]

@@ -15,7 +15,7 @@ from ..vocabulary import (
     UNKNOWN,
 )
 from . import charts, commitments
-from .context import Context, Html, Markdown, status_counts
+from .context import Context, Html, Markdown, judged, status_counts
 from .tables import downloads_links
 from .target import target_blocks
 from .text import esc
@@ -35,7 +35,7 @@ def dashboard(ctx: Context) -> list:
     rated = ctx.dataset.targets[ctx.dataset.targets["kind"].isin(RATED_KINDS)]
     history = ctx.assessment_history[ctx.assessment_history["target_id"].isin(rated["target_id"])]
     labels = dict(zip(rated["target_id"], rated["label_zh" if lang == "zh" else "label_en"]))
-    return [charts.status_heatmap(history, labels, lang, ctx.m("text.dashboard_title"))]
+    return judged(charts.status_heatmap(history, labels, lang, ctx.m("text.dashboard_title")), ctx)
 
 
 EVIDENCED = (IMPLEMENTED, UNDER_WAY)
@@ -76,7 +76,8 @@ def findings(ctx: Context) -> list[str]:
                      pct=round(100 * evidenced / len(levels)), implemented=int((levels == IMPLEMENTED).sum()),
                      planned=int((levels == PLANNED).sum()), none=len(levels) - evidenced - int((levels == PLANNED).sum())))
         by = ctx.commitments.assign(ev=levels.isin(EVIDENCED)).groupby("section_id", sort=False)["ev"].agg(["sum", "size"])
-        by = by[by["size"] >= MIN_PART_SIZE]
+        main = set(ctx.dataset.sections.loc[ctx.dataset.sections["kind"] == SECTION_MAIN, "section_id"])
+        by = by[(by["size"] >= MIN_PART_SIZE) & ~by.index.isin(main)]  # the key projects, mechanisms, safeguards
         if len(by) >= 2:
             share = by["sum"] / by["size"]
             best, worst = share.idxmax(), share.idxmin()
@@ -114,7 +115,7 @@ def counts(ctx: Context) -> list:
     items = "".join(f"<li>{esc(line)}</li>" for line in findings(ctx))
     return [Html(f'<div class="findings"><p><strong>{m("findings.lead", year=ctx.report_year)}</strong></p>'
                  f"<ul>{items}</ul></div>"),
-            charts.section_status_chart(section_status_frame(ctx), ctx.lang,
-                                        m("findings.status_chart_title", year=ctx.report_year)),
+            *judged(charts.section_status_chart(section_status_frame(ctx), ctx.lang,
+                                                m("findings.status_chart_title", year=ctx.report_year)), ctx),
             Markdown(m("commitments.quantified_sentence", total=len(rated), parts=parts)),
             *commitments.overview_counts(ctx), downloads_links(ctx)]

@@ -33,7 +33,7 @@ def intro(ctx: Context, section_id: str) -> list:
     if not committed.empty:
         from .commitments import level_chart
 
-        blocks.append(level_chart(committed, ctx))
+        blocks += level_chart(committed, ctx)
     return blocks + [downloads_links(ctx)]
 
 
