@@ -43,3 +43,14 @@ def test_no_chart_without_observations():
 def test_english_labels():
     assert charts.t("year", "en") == "Year" and charts.t("year", "zh") == "年份"
     assert charts.status_label("insufficient_data", "zh") == "数据不足"
+
+
+def test_count_ticks_are_whole_numbers_reaching_the_largest_count():
+    from jinan_eval.report.charts import count_ticks
+
+    assert count_ticks(2) == [0, 1, 2]
+    assert count_ticks(47) == [0, 10, 20, 30, 40, 50]
+    for largest in range(0, 200):
+        ticks = count_ticks(largest)
+        assert ticks[0] == 0 and ticks[-1] >= largest and len(ticks) <= 7
+        assert len(set(ticks)) == len(ticks)

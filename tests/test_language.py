@@ -21,7 +21,7 @@ from jinan_eval.edition.book import edition_years
 from jinan_eval.report import mechanisms, overview, project, sources
 from jinan_eval.report.book_pages import changes_page, index_page
 from jinan_eval.report.context import Context
-from jinan_eval.report.messages import catalogue
+from jinan_eval.report.messages import Messages, catalogue
 from jinan_eval.vocabulary import SECTION_KEY_PROJECT
 
 DATASET = load_dataset()
@@ -78,9 +78,10 @@ def visible_text(blocks: list) -> str:
 def data_strings(dataset) -> list[str]:
     """Text the data holds as published (titles, names, places, units): shown verbatim, not the report's words."""
     values: set[str] = set()
+    # units are not exempt: the page prints them in its language (Messages.unit); unit symbols are
     frames = ((dataset.sources, ("title", "issuer", "locator", "url", "retrieved_from", "date", "doc_number")),
-              (dataset.observations, ("unit",)), (dataset.indicators, ("unit", "name_zh", "holder_zh", "publication_zh")),
-              (dataset.targets, ("label_zh", "unit")), (dataset.sections, ("title_zh", "lead_departments_zh")),
+              (dataset.indicators, ("name_zh", "holder_zh", "publication_zh", "conversion_zh")),
+              (dataset.targets, ("label_zh",)), (dataset.sections, ("title_zh", "lead_departments_zh")),
               (dataset.regions, ("name_zh",)),
               (dataset.search_log, ("where_searched", "queries", "reason_zh", "closest_url")),
               (dataset.evidence, ("what_zh", "quote")))
@@ -90,7 +91,9 @@ def data_strings(dataset) -> list[str]:
     return sorted((v for v in values if v), key=len, reverse=True)
 
 
-DATA_STRINGS = data_strings(DATASET)
+#: unit symbols and acronyms a Chinese text writes as they are
+UNIT_SYMBOLS = ("PUE", "TEU")
+DATA_STRINGS = data_strings(DATASET) + list(UNIT_SYMBOLS)
 
 
 def leftover_words(text: str) -> list[str]:
@@ -125,8 +128,23 @@ def _fields(text: str) -> set[str]:
 
 def test_message_catalogues_mirror_each_other():
     zh, en = catalogue("zh"), catalogue("en")
+    # units are the data's own words: each catalogue names those written in the other language (not mirrored)
+    zh = {k: v for k, v in zh.items() if not k.startswith("unit.")}
+    en = {k: v for k, v in en.items() if not k.startswith("unit.")}
     assert set(zh) == set(en), f"only in zh: {sorted(set(zh) - set(en))}; only in en: {sorted(set(en) - set(zh))}"
     # a key project's heading numbers it the plan's way in Chinese (三（一）) and by its number in English
     own_numbering = {"page.key_project"}
     differing = [k for k in zh if _fields(zh[k]) != _fields(en[k]) and k not in own_numbering]
     assert differing == [], "placeholders differ between zh.yml and en.yml"
+
+
+def test_every_unit_in_the_data_has_a_word_in_each_language():
+    """A unit recorded in Latin letters gets Chinese words in the zh edition, one in Chinese gets English words in
+    the en edition; symbols (%, μg/m³, PUE …) stay as they are."""
+    units = set(DATASET.indicators["unit"]) | set(DATASET.observations["unit"]) | set(DATASET.targets["unit"].dropna())
+    symbols = {"%", "μg/m³", "m³/万元", *UNIT_SYMBOLS}
+    zh, en = Messages("zh"), Messages("en")
+    latin = sorted(u for u in units if re.search(r"[A-Za-z]", u) and u not in symbols and zh.unit(u) == u)
+    chinese = sorted(u for u in units if re.search(r"[\u4e00-\u9fff]", u) and en.unit(u) == u)
+    assert latin == [] and chinese == [], (latin, chinese)
+    assert zh.unit("days") == "天" and en.unit("万吨") == "10,000 t" and zh.unit("%") == "%"

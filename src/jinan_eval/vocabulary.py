@@ -63,6 +63,7 @@ COMMITMENT_KINDS = ("qualitative", "provincial_task", "milestone")
 # --- indicators and observations -----------------------------------------------------
 
 DIRECTIONS = ("higher", "lower", "neutral")
+MEASURE_LEVEL = "level"
 INDICATOR_MEASURES = ("level", "cumulative_added", "annual_added")
 OBSERVATION_MEASURES = ("level", "yoy_change_pct", "yoy_change_abs", "cumulative_change_pct", "cumulative_added",
                         "annual_added")

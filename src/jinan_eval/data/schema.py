@@ -145,6 +145,12 @@ INDICATORS = Table(
               required=False),
         Field("publication_en", "str", "Where the figure normally appears and when, English", nullable=True,
               required=False),
+        Field("related_indicator", "str", "A published indicator close to this one that does not convert into it "
+              "(shown beside an unrated target)", nullable=True, required=False, pattern=r"^[a-z0-9_]+$"),
+        Field("conversion_zh", "str", "Why the related indicator does not give this one, Chinese", nullable=True,
+              required=False),
+        Field("conversion_en", "str", "Why the related indicator does not give this one, English", nullable=True,
+              required=False),
     ),
     key=("indicator_key",),
 )

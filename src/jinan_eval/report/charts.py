@@ -9,6 +9,8 @@ Rules every chart follows:
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
@@ -91,6 +93,7 @@ def _points_frame(obs: pd.DataFrame, regions: pd.DataFrame, lang: str) -> pd.Dat
     frame["source_title"] = frame.get("source_title", pd.Series("", index=frame.index)).fillna("")
     frame["source_grade"] = frame.get("source_grade", pd.Series("", index=frame.index)).fillna("")
     frame["qualifier"] = frame["qualifier"].fillna("")
+    frame["unit"] = frame["unit"].map(Messages(lang).unit)
     frame["year"] = frame["year"].astype(int)
     return frame[["year", "value", "unit", "region", "region_name", "source_title", "source_grade", "qualifier",
                   "measure"]]
@@ -199,6 +202,12 @@ def coverage_chart(coverage: pd.DataFrame, lang: str, title: str) -> alt.Chart:
     return _base(chart, title, lang, height=max(200, 12 * coverage["indicator"].nunique()))
 
 
+def count_ticks(largest: int, most: int = 6) -> list[int]:
+    """Whole-number ticks from 0 past the largest count, at most ``most`` of them (counts have no halves)."""
+    step = max(1, math.ceil(largest / (most - 1)))
+    return list(range(0, largest + step, step))
+
+
 def _stacked_by_part(frame: pd.DataFrame, by: str, code: str, order: list[str], colours: dict[str, str],
                      names: dict[str, str], legend: str, axis: str, count_title: str, title: str,
                      lang: str) -> alt.Chart:
@@ -212,7 +221,8 @@ def _stacked_by_part(frame: pd.DataFrame, by: str, code: str, order: list[str], 
                        scale=alt.Scale(domain=domain, range=[colours[x] for x in order]))
     chart = alt.Chart(frame).mark_bar().encode(
         y=alt.Y(f"{by}:N", title=axis, sort=list(dict.fromkeys(frame[by]))),
-        x=alt.X("count:Q", title=count_title, stack="zero", axis=alt.Axis(tickMinStep=1, format="d")),
+        x=alt.X("count:Q", title=count_title, stack="zero",
+                axis=alt.Axis(values=count_ticks(int(frame.groupby(by)["count"].sum().max())), format="d")),
         color=colour, order=alt.Order("rank:Q"),
         tooltip=[alt.Tooltip(f"{by}:N", title=axis), alt.Tooltip("label:N", title=legend),
                  alt.Tooltip("count:Q", title=count_title)])
@@ -246,6 +256,7 @@ def level_counts_chart(counts: pd.DataFrame, lang: str, title: str, by: str | No
                alt.Tooltip("count:Q", title=m("commitments.chart_count"))]
     chart = alt.Chart(frame).mark_bar().encode(
         y=alt.Y("level_label:N", title=m("commitments.column_level"), sort=order),
-        x=alt.X("count:Q", title=m("commitments.chart_count"), axis=alt.Axis(tickMinStep=1, format="d")),
+        x=alt.X("count:Q", title=m("commitments.chart_count"),
+                axis=alt.Axis(values=count_ticks(int(frame["count"].max())), format="d")),
         color=colour, tooltip=tooltip)
     return _base(chart.properties(description=title), title, lang, height=140)

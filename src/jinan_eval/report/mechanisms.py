@@ -29,7 +29,7 @@ def mechanism_blocks(ctx: Context) -> list:
             if levels["year"].nunique() >= 2 and levels["unit"].nunique() == 1:
                 name = ctx.name(ind)
                 blocks.append(charts.target_chart(name, levels, ctx.dataset.regions,
-                                                  m("chart.level", name=name, unit=levels["unit"].iloc[0]), ctx.lang,
+                                                  m("chart.level", name=name, unit=m.unit(levels["unit"].iloc[0])), ctx.lang,
                                                   colours=colours))
         blocks.append(Html(f"<details><summary>{m('text.evidence')}（{len(evidence)}）</summary>"
                            if ctx.zh else f"<details><summary>{m('text.evidence')} ({len(evidence)})</summary>"))

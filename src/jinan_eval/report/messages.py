@@ -57,6 +57,12 @@ class Messages:
     def has(self, key: str) -> bool:
         return key in self._messages
 
+    def unit(self, unit: object) -> str:
+        """A unit as the data records it, in this language (``unit.`` in the catalogue); as recorded if the
+        catalogue has no other word for it (symbols such as %, μg/m³)."""
+        text = "" if unit is None or unit != unit else str(unit)
+        return self._messages.get(f"unit.{text}", text)
+
     def status(self, code: str) -> str:
         return self(f"status.{code}")
 

@@ -91,8 +91,10 @@ def data_requests(ctx: Context, section_id: str) -> list:
         publication = ind.get("publication_zh" if ctx.zh else "publication_en")
         parts = [f"**{esc(r['target_id'])} {text.label(r, ctx.lang)}** {text.status_badge(r['status'], m)}"]
         if years:
+            unit = m.unit(ind.get("unit") or r.get("unit") or "")
+            figure = name if not unit or unit in name else m("text.name_unit", name=name, unit=unit)
             parts.append(m("requests.missing", region=esc(ctx.region_name()), years=year_span(years, m),
-                           figure=esc(name), unit=esc(ind.get("unit") or r.get("unit") or "")))
+                           figure=esc(figure)))
         parts.append(m("requests.why", why=esc(m.reasons(r.get("reason"), ctx.region_name()))))
         if isinstance(holder, str) and holder:
             parts.append(m("requests.holder", holder=esc(holder)))

@@ -82,7 +82,7 @@ def observation_table(rows: pd.DataFrame, ctx: Context, with_indicator: bool = F
         lines.append(
             f"<tr>{indicator}<td>{esc(names.get(rec.region, rec.region))}</td><td>{rec.year}</td>"
             f"<td>{_base_year(rec.base_year)}</td><td>{measure}</td>"
-            f"<td>{num(rec.value, 3)}{mark}{why}</td><td>{esc(rec.unit)}</td>"
+            f"<td>{num(rec.value, 3)}{mark}{why}</td><td>{esc(m.unit(rec.unit))}</td>"
             f"<td>{esc(m.period(rec.period))}</td><td>{source}<br><small>{esc(rec.source_issuer)} · "
             f"{esc(rec.source_locator)}</small></td><td>{grade_badge(rec.source_grade, m)}</td></tr>")
     head = (["indicator"] if with_indicator else []) + ["region", "year", "base_year", "measure", "value", "unit",

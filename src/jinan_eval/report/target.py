@@ -11,6 +11,8 @@ from ..assess.formulas import expected_path, goal_ratio
 from ..vocabulary import (
     ADDITION_KINDS,
     BOUND_KINDS,
+    GAP_STATUSES,
+    MEASURE_LEVEL,
     MILESTONE_KIND,
     PERCENT_MEASURES,
     PERIOD_YEAR,
@@ -81,7 +83,7 @@ def chart_for(target: dict, obs: pd.DataFrame, ctx: Context, unit: str, indicato
             goal = (target_year, base_value * goal_ratio(kind, value), target_mark) if not math.isnan(base_value) \
                 else None
             return charts.target_chart(title, levels, ctx.dataset.regions, m("chart.level", name=indicator_name,
-                                       unit=unit), lang, _path_frame(path) if route else None,
+                                       unit=m.unit(unit)), lang, _path_frame(path) if route else None,
                                        goal if route else None, colours=colours)
         if route == ROUTE_CUMULATIVE_CHANGE or (not route and not cum_change.empty):
             return charts.target_chart(title, cum_change, ctx.dataset.regions, m("chart.change_vs_base", base=base_year),
@@ -93,17 +95,17 @@ def chart_for(target: dict, obs: pd.DataFrame, ctx: Context, unit: str, indicato
         return None
     if kind in ADDITION_KINDS:
         if route == ROUTE_ANNUAL_SUM or (not route and added.empty and not annual.empty):
-            return charts.target_chart(title, annual, ctx.dataset.regions, m("measure.annual_added") + f"（{unit}）"
-                                       if ctx.lang == "zh" else f"{m('measure.annual_added')} ({unit})", lang,
+            return charts.target_chart(title, annual, ctx.dataset.regions, m("measure.annual_added") + f"（{m.unit(unit)}）"
+                                       if ctx.lang == "zh" else f"{m('measure.annual_added')} ({m.unit(unit)})", lang,
                                        colours=colours)
         path = expected_path(kind, value, base_year, target_year) if route == ROUTE_ADDITIONS else []
-        return charts.target_chart(title, added, ctx.dataset.regions, m("chart.added_since", base=base_year, unit=unit),
+        return charts.target_chart(title, added, ctx.dataset.regions, m("chart.added_since", base=base_year, unit=m.unit(unit)),
                                    lang, _path_frame(path), (target_year, value, target_mark), colours=colours)
     if kind in BOUND_KINDS or kind == MILESTONE_KIND:
         base_value = _float(target.get("base_value"))
         path = expected_path(kind, value, base_year, target_year, base_value) if route == ROUTE_LEVELS else []
         goal = (target_year, value, target_mark) if not math.isnan(value) else None
-        return charts.target_chart(title, levels, ctx.dataset.regions, m("chart.level", name=indicator_name, unit=unit),
+        return charts.target_chart(title, levels, ctx.dataset.regions, m("chart.level", name=indicator_name, unit=m.unit(unit)),
                                    lang, _path_frame(path), goal, colours=colours)
     return None
 
@@ -115,7 +117,7 @@ def source_line(rows: pd.DataFrame, unit: str, ctx: Context) -> str:
     named = m.join(esc(i) for i in issuers[:3]) + (m("text.and_others") if len(issuers) > 3 else "")
     dates = rows["source_date"].dropna()
     latest = esc(max(dates)) if len(dates) else "—"
-    line = m("text.chart_source", issuers=named, unit=esc(unit), date=latest)
+    line = m("text.chart_source", issuers=named, unit=esc(m.unit(unit)), date=latest)
     return f'<p class="chart-source">{line}</p>'
 
 
@@ -157,6 +159,27 @@ def computed_box(target: dict, ctx: Context) -> Html | None:
                 "</ul></details>")
 
 
+def related_sentence(target: dict, ctx: Context) -> str:
+    """For a target without a rating whose own figure is not published but a close one is (the indicator
+    catalogue's related_indicator): the published figures and, in one sentence, why they do not decide it."""
+    ind = ctx.indicator(target.get("indicator_key") or "")
+    related = ind.get("related_indicator")
+    if target.get("status") not in GAP_STATUSES or not isinstance(related, str) or not related:
+        return ""
+    obs = ctx.observations
+    rows = obs[(obs["indicator_key"] == related) & (obs["region"] == ctx.region) & (obs["measure"] == MEASURE_LEVEL)
+               & (obs["period"] == PERIOD_YEAR)].sort_values("year")
+    if rows.empty:
+        return ""
+    m = ctx.m
+    other = ctx.indicator(related)
+    unit = esc(m.unit(other.get("unit", "")))
+    figures = m("list_sep").join(m("text.year_value", year=int(r["year"]), value=num(r["value"], 2), unit=unit)
+                                 for r in rows.drop_duplicates("year", keep="last").to_dict("records"))
+    return m("text.related_only", region=esc(ctx.region_name()), related=esc(ctx.name(other)), figures=figures,
+             name=esc(ctx.name(ind)), conversion=esc(ind.get("conversion_zh" if ctx.zh else "conversion_en") or ""))
+
+
 def target_blocks(target: dict, ctx: Context) -> list:
     """Statement, status, sentence, chart, how it was computed and the data, for one target."""
     m = ctx.m
@@ -166,7 +189,8 @@ def target_blocks(target: dict, ctx: Context) -> list:
                    f'{m("grade.provisional")}</span>') if bool(target.get("provisional")) else ""
     blocks = [Markdown(f"**{esc(target['target_id'])} · {text.label(target, ctx.lang)}** "
                        f"{text.status_badge(target['status'], m)}{provisional}\n\n{text.target_statement(target, m)}\n\n"
-                       f"{text.progress_sentence(target, target, unit, m, ctx.region_name())}")]
+                       f"{text.progress_sentence(target, target, m.unit(unit), m, ctx.region_name())}"
+                       + (f"\n\n{related}" if (related := related_sentence(target, ctx)) else ""))]
     box = computed_box(target, ctx)
     if not ind:
         return blocks + ([box] if box else [])

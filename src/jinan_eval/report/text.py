@@ -102,7 +102,7 @@ def progress_sentence(target: dict, row: dict, unit: str, m: Messages, region: s
 def target_statement(target: dict, m: Messages) -> str:
     """The target as the plan states it, with its qualifier."""
     value = target.get("target_value")
-    quant = "" if pd.isna(value) else f"{num(value, 2)} {esc(target.get('unit') or '')}".strip()
+    quant = "" if pd.isna(value) else f"{num(value, 2)} {esc(m.unit(target.get('unit') or ''))}".strip()
     words = target.get("qualifier")
     words = "" if words is None or pd.isna(words) else str(words)
     qualifier = m.join([m(f"qualifier.{q.strip()}") for q in words.replace("；", ";").split(";") if q.strip()])
