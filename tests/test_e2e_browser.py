@@ -498,3 +498,14 @@ def test_a_chinese_search_finds_the_overview(built, visit):
     titles = page.locator("#search-results li a").all_inner_texts()
     assert "总览" in titles, titles
     assert v.page_errors == [] and v.external == []
+
+
+@pytest.mark.parametrize("query,page_title", [("节能减排", "三（四） 交通物流节能减排工程"),
+                                              ("清洁取暖", "三（三） 城镇绿色节能改造工程")])
+def test_a_compound_chinese_query_is_cut_into_indexed_words(built, visit, query, page_title):
+    # the index holds 节能 + 减排, 清洁 + 取暖: the query is cut the same way, every part must be found
+    v = visit(f"{YEAR}/search.html?q={query}")
+    v.page.wait_for_selector("#search-results li a", timeout=CHART_TIMEOUT_MS)
+    titles = v.page.locator("#search-results li a").all_inner_texts()
+    assert page_title in titles, titles
+    assert v.page_errors == [] and v.external == []

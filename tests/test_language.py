@@ -88,6 +88,7 @@ def data_strings(dataset) -> list[str]:
     for frame, columns in frames:
         for column in columns:
             values |= {str(v) for v in frame[column].dropna()}
+    values |= {sources.shorten(str(v)) for v in dataset.sources["locator"].dropna()}  # as the source list cuts them
     return sorted((v for v in values if v), key=len, reverse=True)
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from jinan_eval.report import context, project, sources
 from jinan_eval.report.tables import observation_table
+from jinan_eval.report.text import esc
 
 from test_data import LOG, replace_in
 
@@ -119,9 +122,22 @@ def test_source_list_groups_documents_by_issuer_with_grade_and_figures(data_dir)
     html = "".join(getattr(b, "html", "") for b in sources.source_blocks(ctx))
     text = "".join(getattr(b, "text", "") for b in sources.source_blocks(ctx))
     assert "2 个来源，来自 2 个发布机关或媒体；其中A级 1 个、B级 1 个、C级 0 个" in text
-    rows = html.split("<tbody>")[1].split("<tr>")[1:]
-    assert [r.split("</td>")[0].removeprefix('<td rowspan="1">') for r in rows] == ["国家统计局", "济南市统计局"]
+    # one block per issuing body, in order, each headed by its name and the number of its documents
+    groups = html.split('<tbody class="source-issuer">')[1:]
+    assert [g.split('<th colspan="4">')[1].split(" <small>")[0] for g in groups] == ["国家统计局", "济南市统计局"]
+    assert all(g.count("<tr>") == 1 and "（1）" in g for g in groups)
+    assert re.search(r"<td>\d+ 个数字</td>", html) and 'data-filter-table="source-list"' in html
     assert 'title="A级：发布机关本身的网站">A</span>' in html and 'href="https://news.example.com/b"' in html
+
+
+def test_source_list_includes_the_sources_of_evidence(shipped_data_copy):
+    ctx = context(2025, "zh", shipped_data_copy)
+    html = "".join(getattr(b, "html", "") for b in sources.source_blocks(ctx))
+    evidence_only = set(ctx.evidence["source_id"]) - set(ctx.observations["source_id"])
+    assert evidence_only, "the shipped data has sources used only by evidence"
+    titles = ctx.dataset.sources.set_index("source_id").loc[sorted(evidence_only), "title"]
+    assert all(f">{esc(t)}</a>" in html for t in titles)
+    assert "条落实证据" in html
 
 
 def test_observation_tables_show_the_grade_and_the_basis(data_dir):

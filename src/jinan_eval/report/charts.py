@@ -178,7 +178,7 @@ def status_heatmap(assessment: pd.DataFrame, labels: dict[str, str], lang: str, 
     shown = [s for s in STATUS_ORDER if s in set(frame["status"])]
     order = [status_label(s, lang) for s in shown]
     chart = alt.Chart(frame).mark_rect(stroke="white", strokeWidth=1).encode(
-        x=alt.X("report_year:O", title=t("report_year", lang), axis=alt.Axis(labelAngle=0)),
+        x=alt.X("report_year:O", title=t("report_year", lang), axis=alt.Axis(labelAngle=-90)),  # fits a phone
         y=alt.Y("target_id:N", title=t("target_id", lang), sort=list(dict.fromkeys(frame["target_id"]))),
         color=alt.Color("status_label:N", title=t("status", lang),
                         scale=alt.Scale(domain=order, range=[STATUS_COLOURS[s] for s in shown])),
@@ -193,7 +193,7 @@ def status_heatmap(assessment: pd.DataFrame, labels: dict[str, str], lang: str, 
 def coverage_chart(coverage: pd.DataFrame, lang: str, title: str) -> alt.Chart:
     """Indicator × year: how many observation rows exist (Jinan), blank where none."""
     chart = alt.Chart(coverage).mark_rect(stroke="white").encode(
-        x=alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0)),
+        x=alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=-90)),  # seven years fit a phone
         y=alt.Y("indicator:N", title=t("indicator", lang), sort=list(dict.fromkeys(coverage["indicator"]))),
         color=alt.Color("rows:Q", title=t("rows", lang), scale=alt.Scale(scheme="blues")),
         tooltip=[alt.Tooltip("indicator:N", title=t("indicator", lang)), alt.Tooltip("year:O", title=t("year", lang)),

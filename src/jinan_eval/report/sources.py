@@ -31,22 +31,36 @@ def coverage_blocks(ctx: Context) -> list:
     return [Markdown(sentence), charts.coverage_chart(coverage, ctx.lang, m("text.coverage_title", region=region))]
 
 
+#: a locator that quotes the source is cut in the list (the evidence table and the downloads hold it whole)
+LOCATOR_CHARS = 60
+
+
+def shorten(text: str, limit: int = LOCATOR_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
 def source_blocks(ctx: Context) -> list:
-    """Every source the edition uses, grouped by issuing body or outlet: one row per document, with its grade and
-    the number of figures it supports."""
+    """Every source the edition uses, for a figure or for evidence of implementation, grouped by issuing body or
+    outlet: one row per document, with its grade and what it supports; a box filters the list as one types."""
     m = ctx.m
-    used = ctx.dataset.sources[ctx.dataset.sources["source_id"].isin(ctx.observations["source_id"])]
+    src = ctx.dataset.sources
     figures = ctx.observations.groupby("source_id").size()
+    events = ctx.evidence.groupby("source_id").size() if not ctx.evidence.empty else pd.Series(dtype=int)
+    used = src[src["source_id"].isin(figures.index) | src["source_id"].isin(events.index)]
     grades = used["grade"].value_counts()
     blocks = [Markdown(m("text.sources_count", n=len(used), issuers=used["issuer"].nunique(),
                          a=int(grades.get("A", 0)), b=int(grades.get("B", 0)), c=int(grades.get("C", 0))))]
     used = used.assign(figures=used["source_id"].map(figures).fillna(0).astype(int),
+                       events=used["source_id"].map(events).fillna(0).astype(int),
                        link=used["url"].where(used["url"].notna(), used["retrieved_from"]))
-    lines = []
+    groups = []
     for issuer, rows in used.sort_values(["issuer", "date", "title"], na_position="last").groupby("issuer", sort=True):
         # one row per document: the rows of one document (same title, date and page) differ only in the locator
         docs = list(rows.groupby(["title", "date", "link"], sort=False, dropna=False))
-        for i, ((title_text, date, link_to), doc) in enumerate(docs):
+        lines = [f'<tr class="source-group"><th colspan="4">{esc(issuer)} <small>（{len(docs)}）</small></th></tr>'
+                 if ctx.zh else
+                 f'<tr class="source-group"><th colspan="4">{esc(issuer)} <small>({len(docs)})</small></th></tr>']
+        for (title_text, date, link_to), doc in docs:
             first_row = doc.iloc[0]
             title = f'<a href="{esc(link_to)}" rel="noopener">{esc(title_text)}</a>'
             read_on = first_row["retrieved_from"]
@@ -54,13 +68,21 @@ def source_blocks(ctx: Context) -> list:
                 title += f' <small>（<a href="{esc(read_on)}" rel="noopener">{m("text.read_on")}</a>）</small>'
             number = f"<br><small>{esc(first_row['doc_number'])}</small>" if isinstance(first_row["doc_number"], str) \
                 else ""
-            locators = m("detail_sep").join(esc(x) for x in dict.fromkeys(doc["locator"].dropna()))
-            first = f'<td rowspan="{len(docs)}">{esc(issuer)}</td>' if i == 0 else ""
-            lines.append(f"<tr>{first}<td>{title}{number}<br><small>{locators}</small></td>"
-                         f"<td>{esc(date)}</td><td>{int(doc['figures'].sum())}</td>"
+            locators = m("detail_sep").join(esc(shorten(x)) for x in dict.fromkeys(doc["locator"].dropna()))
+            supports = m("detail_sep").join(
+                part for part, n in ((m("text.supports_figures", n=int(doc["figures"].sum())), int(doc["figures"].sum())),
+                                     (m("text.supports_events", n=int(doc["events"].sum())), int(doc["events"].sum())))
+                if n)
+            lines.append(f"<tr><td>{title}{number}<br><small>{locators}</small></td>"
+                         f"<td>{esc(date)}</td><td>{supports}</td>"
                          f"<td>{grade_badge(doc['grade'].min(), m)}</td></tr>")
-    head = [m(f"column.{c}") for c in ("publisher", "title", "date", "figures", "grade")]
-    blocks += [Html(html_table(head, lines, "jinan-table source-list")), downloads_links(ctx)]
+        groups.append(f'<tbody class="source-issuer">{"".join(lines)}</tbody>')
+    head = "".join(f"<th>{m(f'column.{c}')}</th>" for c in ("title", "date", "supports", "grade"))
+    search = (f'<p class="table-filter"><label>{m("text.filter_sources")} '
+              f'<input type="search" data-filter-table="source-list" placeholder="{esc(m("text.filter_hint"))}">'
+              f'</label> <span class="table-filter-count" aria-live="polite"></span></p>')
+    blocks += [Html(search + f'<table class="jinan-table source-list"><thead><tr>{head}</tr></thead>'
+                    + "".join(groups) + "</table>"), downloads_links(ctx)]
     return blocks
 
 
