@@ -172,3 +172,11 @@ def test_a_project_page_counts_targets_and_commitments_separately(data_dir):
     # 12 green factories of 40 by 2023: progress 0.3 against 0.6 expected after 3 of 5 years, R = 0.5 < 0.6
     assert "1 quantified targets and milestones: Off track 1." in text
     assert "1 commitments without a number: No public evidence 1." in text
+
+
+def test_numbers_in_prose_have_separators_and_no_float_noise():
+    from jinan_eval.report.text import num
+
+    assert num(498000, 3) == "498,000" and num(0.8999999999999999, 2) == "0.9"
+    assert num(1913, 0) == "1,913" and num(100, 0) == "100" and num(-0.0001, 2) == "0"
+    assert num(12345.678, 1) == "12,345.7" and num(float("nan")) == "—"

@@ -24,10 +24,12 @@ def esc(value: object) -> str:
 
 
 def num(value: float, digits: int = 1) -> str:
-    """A number for prose: rounded to ``digits``, no trailing zeros, no float noise."""
+    """A number for prose: rounded to ``digits``, no trailing zeros, no float noise, thousands separated."""
     if value is None or pd.isna(value):
         return "—"
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{value:,.{digits}f}"
+    if digits > 0:
+        text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 
