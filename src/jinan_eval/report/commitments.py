@@ -88,10 +88,8 @@ def overview_counts(ctx: Context) -> list:
     m = ctx.m
     rows = ctx.commitments
     blocks = [Markdown(m("commitments.count_sentence", total=len(rows), parts=counts_text(rows["level"], m)))]
-    names = ctx.dataset.sections.set_index("section_id")
     frame = (rows.groupby(["section_id", "level"]).size().rename("count").reset_index())
-    frame["part"] = frame["section_id"].map(lambda s: f"{names.loc[s, 'number_zh']} "
-                                            f"{names.loc[s, 'title_zh' if ctx.zh else 'title_en']}")
+    frame["part"] = frame["section_id"].map(ctx.part_names())
     order = list(dict.fromkeys(ctx.dataset.sections["section_id"]))
     frame = frame.sort_values("section_id", key=lambda col: col.map(order.index))
     blocks += judged(charts.level_counts_chart(frame, ctx.lang, m("commitments.overview_chart_title",

@@ -108,6 +108,17 @@ class Context:
     def name(self, row: dict) -> str:
         return row["name_zh"] if self.lang == "zh" else row["name_en"]
 
+    def part_names(self) -> dict[str, str]:
+        """Section id → how the report names that part of the plan: the plan's own numbering in Chinese
+        (三（一） 重点行业绿色升级工程), the kind and its order in English (Key project 1: Green upgrading …)."""
+        seen: dict[str, int] = {}
+        names = {}
+        for r in self.dataset.sections.to_dict("records"):
+            seen[r["kind"]] = seen.get(r["kind"], 0) + 1
+            names[r["section_id"]] = (f"{r['number_zh']} {r['title_zh']}" if self.zh else
+                                      self.m(f"part.{r['kind']}", n=seen[r["kind"]], title=r["title_en"]))
+        return names
+
     def region_name(self, code: str | None = None) -> str:
         regions = self.dataset.regions.set_index("region")
         code = code or self.region

@@ -44,9 +44,7 @@ MIN_PART_SIZE = 3
 
 
 def part_names(ctx: Context) -> dict[str, str]:
-    """Section id → how the plan numbers and names it (三（一） 重点行业绿色升级工程)."""
-    col = "title_zh" if ctx.zh else "title_en"
-    return {r["section_id"]: f"{r['number_zh']} {r[col]}" for r in ctx.dataset.sections.to_dict("records")}
+    return ctx.part_names()
 
 
 def rated_targets(ctx: Context):
