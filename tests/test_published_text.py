@@ -18,6 +18,7 @@ from jinan_eval.edition.book import EditionResults, edition_years
 from jinan_eval.edition.downloads import write_downloads
 from jinan_eval.report import mechanisms, overview, project
 from jinan_eval.report.context import Context
+from jinan_eval.report.tables import REQUEST_WORKBOOK, workbook_name
 from jinan_eval.vocabulary import SECTION_KEY_PROJECT
 
 DATASET = load_dataset()
@@ -43,6 +44,14 @@ def downloads(tmp_path_factory):
     return folder
 
 
+def test_the_request_workbook_is_published_and_carries_no_collection_notes(downloads):
+    book = openpyxl.load_workbook(downloads / REQUEST_WORKBOOK, read_only=True)
+    found = [str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row
+             if v is not None]
+    assert any("数据需求清单" in v for v in found)
+    assert hits(found) == []
+
+
 @pytest.mark.parametrize("table", ["observations", "sources", "assessment", "targets", "evidence", "commitments"])
 def test_downloaded_csv_tables_carry_no_collection_notes_or_float_noise(downloads, table):
     frame = pd.read_csv(downloads / f"{table}.csv", dtype=str, keep_default_na=False)
@@ -50,8 +59,7 @@ def test_downloaded_csv_tables_carry_no_collection_notes_or_float_noise(download
 
 
 def test_the_workbook_carries_no_collection_notes_and_no_float_noise(downloads):
-    [workbook] = downloads.glob("*.xlsx")
-    book = openpyxl.load_workbook(workbook, read_only=True)
+    book = openpyxl.load_workbook(downloads / workbook_name(DATASET.plan), read_only=True)
     found = []
     for sheet in book.worksheets:
         if sheet.title == "search_log":

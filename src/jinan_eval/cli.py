@@ -1,4 +1,4 @@
-"""Command line: ``jinan-eval validate | ingest | assess | run | build``.
+"""Command line: ``jinan-eval validate | ingest | workbook | assess | run | build``.
 
 A thin shell over the stages: each sub-command parses its arguments and calls one function. Heavier stages
 (papermill, Sphinx) are imported when their command runs, not when the parser is built.
@@ -44,6 +44,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .data.ingest import ingest
 
+    if args.workbook:
+        return _ingest_workbook(args)
     try:
         report = ingest(Path(args.raw_dir), Path(args.data_dir), args.plan)
     except DataValidationError as exc:
@@ -52,6 +54,34 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 1
     _print_report(report, quiet_warnings=True)
     print(f"OK: ingested {args.raw_dir} into {args.data_dir}")
+    return 0
+
+
+def _ingest_workbook(args: argparse.Namespace) -> int:
+    from .edition.workbook import WorkbookError, ingest_workbook
+
+    try:
+        counts = ingest_workbook(Path(args.workbook), Path(args.data_dir), args.plan)
+    except (WorkbookError, DataValidationError) as exc:
+        _print_report(exc.report)
+        print(f"FAILED: nothing written; {len(exc.report.errors)} problem(s) in {args.workbook}", file=sys.stderr)
+        return 1
+    print(f"OK: {counts['figures']} figure(s) and {counts['evidence']} evidence row(s) from {args.workbook} "
+          f"ingested into {args.data_dir}")
+    return 0
+
+
+def cmd_workbook(args: argparse.Namespace) -> int:
+    from .edition.workbook import write_request_workbook
+
+    try:
+        dataset, year = _dataset_and_year(args)
+    except DataValidationError as exc:
+        return _failed(exc.report)
+    if year is None:
+        return 2
+    counts = write_request_workbook(dataset, year, Path(args.out))
+    print(f"OK: {args.out}: " + ", ".join(f"{name} {n}" for name, n in counts.items()))
     return 0
 
 
@@ -156,8 +186,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="turn collected CSVs (data/raw) into data/observations and data/sources.csv")
     p.add_argument("--raw-dir", default=str(DEFAULT_DATA_DIR / "raw"))
+    p.add_argument("--workbook", help="a filled data-request workbook (.xlsx) to read in instead")
     _common(p)
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("workbook", help="write the data-request workbook of one report year (.xlsx)")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--out", required=True, help="the .xlsx file to write")
+    _common(p)
+    p.set_defaults(func=cmd_workbook)
 
     p = sub.add_parser("assess", help="print the assessment table of one report year (CSV)")
     p.add_argument("--year", type=int, required=True)

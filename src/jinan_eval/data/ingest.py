@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..config import PlanConfigError, load_plan_config
 from ..store import write_frames_atomic
-from ..vocabulary import MEASURES_NEEDING_BASE_YEAR, OBSERVED, PLAN_TARGET
+from ..vocabulary import MEASURES_NEEDING_BASE_YEAR, OBSERVATION_MEASURES, OBSERVED, PERCENT_MEASURES, PLAN_TARGET
 from .problems import DataValidationError, Report
 from .read import decode_bytes
 from .schema import EVIDENCE, OBSERVATIONS, PREFERRED_NOTE, SOURCES
@@ -94,6 +94,21 @@ def read_mapping(path: Path, report: Report) -> dict[tuple[str, str, str], Mappi
                 report.error(name, line, "factor", "mapping.number", str(exc))
                 continue
             mapping[key] = Mapping(row["indicator_key"], row["measure"], row["unit"], factor, base)
+    return mapping
+
+
+def catalogue_mapping(data_dir: Path) -> dict[tuple[str, str, str], Mapping]:
+    """A row that already speaks the catalogue (its indicator key, an observation measure and the indicator's
+    unit, or % for a percentage change) maps onto itself, as the request workbook writes its rows."""
+    path = data_dir / "indicators.csv"
+    if not path.exists():
+        return {}
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    mapping = {}
+    for key, unit in zip(frame["indicator_key"], frame["unit"]):
+        for measure in OBSERVATION_MEASURES:
+            own = "%" if measure in PERCENT_MEASURES else unit
+            mapping[(key, measure, own)] = Mapping(key, measure, own, 1.0, None)
     return mapping
 
 
@@ -182,6 +197,8 @@ def ingest_row(name: str, line: int, row: dict[str, str], mapping: dict, regions
         return None
     fix = overrides.get((name, line), {})
     base_year = m.base_year if m.base_year is not None else infer_base_year(row, period_base_year)
+    if row.get("base_year"):  # a file that states the base year in a column of its own (the request workbook)
+        base_year = int(row["base_year"])
     if "base_year" in fix:
         base_year = int(fix["base_year"]) if fix["base_year"] else None
     if m.measure not in MEASURES_NEEDING_BASE_YEAR:
@@ -202,7 +219,7 @@ def ingest_row(name: str, line: int, row: dict[str, str], mapping: dict, regions
         "unit": m.unit,
         "measure": m.measure,
         "base_year": base_year,
-        "period": fix.get("period", infer_period(row)),
+        "period": fix.get("period", row.get("period") or infer_period(row)),
         "qualifier": fix.get("qualifier", infer_qualifier(row)) or None,
         "preferred": preferred or None,
         "record_type": PLAN_TARGET if is_plan_target(row) else OBSERVED,
@@ -289,7 +306,7 @@ def ingest(raw_dir: Path, data_dir: Path, plan_id: str | None = None) -> Report:
         for file, key, message in exc.problems:
             report.error(file, None, key, "plan", message)
         raise DataValidationError(report) from None
-    mapping = read_mapping(data_dir / MAPPING_FILE, report)
+    mapping = catalogue_mapping(data_dir) | read_mapping(data_dir / MAPPING_FILE, report)
     overrides = read_overrides(data_dir / OVERRIDES_FILE, report)
     regions_frame = pd.read_csv(data_dir / "regions.csv", dtype=str)
     regions = dict(zip(regions_frame["name_zh"], regions_frame["region"]))

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..assess.targets import published
 from ..data import Dataset
-from ..report.tables import DOWNLOAD_TABLES, workbook_name
+from ..report.tables import DOWNLOAD_TABLES, REQUEST_WORKBOOK, workbook_name
 
 _INTERNAL_COLUMNS = ("at_file", "at_line")
 
@@ -51,4 +51,9 @@ def write_downloads(dataset: Dataset, history: pd.DataFrame, report_year: int, d
         for name, frame in tables.items():
             frame.to_excel(writer, sheet_name=name, index=False)
     written.append(workbook)
+    from .workbook import write_request_workbook
+
+    requests = directory / REQUEST_WORKBOOK
+    write_request_workbook(dataset, report_year, requests)
+    written.append(requests)
     return written

@@ -20,9 +20,13 @@ def workbook_name(plan: PlanConfig) -> str:
     return f"{plan.id}.xlsx"
 
 
+#: the data-request workbook an edition publishes (the figures and evidence it still needs, to fill and return)
+REQUEST_WORKBOOK = "data-requests.xlsx"
+
+
 def download_files(plan: PlanConfig) -> tuple[str, ...]:
     """The files each edition publishes in its data/ folder."""
-    return tuple(f"{name}.csv" for name in DOWNLOAD_TABLES) + (workbook_name(plan),)
+    return tuple(f"{name}.csv" for name in DOWNLOAD_TABLES) + (workbook_name(plan), REQUEST_WORKBOOK)
 
 
 def downloads_links(ctx: Context) -> Html:
