@@ -97,3 +97,58 @@ def restored_cwd():
         yield saved
     finally:
         os.chdir(saved)
+
+
+# ---------------------------------------------------------------- the request workbook, filled as an analyst would
+
+
+def request_row(wb, request_id: str):
+    """(sheet, row number, header → column number) of one request of a data-request workbook."""
+    for ws in wb.worksheets:
+        heads = {c.value: c.column for c in ws[1] if c.value}
+        if "编号 Request" not in heads:
+            continue
+        for r in range(2, ws.max_row + 1):
+            if ws.cell(row=r, column=heads["编号 Request"]).value == request_id:
+                return ws, r, heads
+    raise AssertionError(f"no request {request_id}")
+
+
+def fill_request(wb, request_id: str, value, **cells):
+    """Type a value and its source into one request row; returns the value cell."""
+    import datetime as dt
+
+    ws, r, heads = request_row(wb, request_id)
+    ws.cell(row=r, column=heads["数值 Value"]).value = value
+    defaults = {"来源标题 Source title": "济南市城市建设统计资料", "发布机关 Issuing body": "济南市城乡水务局",
+                "发布日期 Date": dt.datetime(2025, 4, 1), "文号 Document number": "济水字〔2025〕1号",
+                "网址 URL": "http://jnepb.jinan.gov.cn/art/2025/4/1/art_1_1.html", "页码或表号 Page or table": "表3"}
+    for head, cell_value in {**defaults, **cells}.items():
+        ws.cell(row=r, column=heads[head]).value = cell_value
+    return ws.cell(row=r, column=heads["数值 Value"])
+
+
+def fill_sewage_requests(wb, region: str) -> None:
+    """The analyst's answers the tests use: the urban sewage collection rate of the base year (typed as 60% in a
+    percentage cell) and of 2024, and the sewage treatment capacity added since the base year."""
+    fill_request(wb, f"urban_sewage_collection_rate·{region}·2020", 0.60).number_format = "0%"
+    fill_request(wb, f"urban_sewage_collection_rate·{region}·2024", 72)
+    fill_request(wb, f"sewage_treatment_capacity_added·{region}·2024", 30)
+
+
+def ingest_filled_workbook(data: Path, folder: Path, year: int) -> Path:
+    """Write the request workbook of ``data``, fill the sewage requests, save it and read it back into ``data``."""
+    from openpyxl import load_workbook
+
+    from jinan_eval.data import load_dataset
+    from jinan_eval.edition.workbook import ingest_workbook, write_request_workbook
+
+    blank = folder / "requests.xlsx"
+    dataset = load_dataset(data)
+    write_request_workbook(dataset, year, blank)
+    wb = load_workbook(blank)
+    fill_sewage_requests(wb, dataset.plan.region)
+    filled = folder / "filled.xlsx"
+    wb.save(filled)
+    ingest_workbook(filled, data)
+    return filled

@@ -7,7 +7,8 @@ The module fixture copies ``data/`` to a temporary folder and plants two HTML-sa
   in the source list of ``data_sources.html``);
 * that target (``PLANTED_TARGET``) gets labels (``label_zh``, ``label_en``) containing ``"quotes" & <tags>``.
 
-It builds the 2025 Chinese edition from that copy into a temporary build directory, serves ``<build>/site``
+Before planting, an analyst's filled data-request workbook is read into the copy (``ingest_filled_workbook``);
+the page of the target it completes must show it rated. It builds the 2025 Chinese edition from that copy into a temporary build directory, serves ``<build>/site``
 with :class:`http.server.ThreadingHTTPServer` on 127.0.0.1 (a free port) and drives Debian's
 ``/usr/bin/chromium`` through Playwright. Every request to another host is aborted and recorded.
 
@@ -49,7 +50,7 @@ import pytest
 from jinan_eval.edition.book import build_edition
 
 from conftest import SHIPPED_PLAN
-from e2e_helpers import ARTIFACTS, SHIPPED_DATA, restored_cwd, rewrite_csv
+from e2e_helpers import ARTIFACTS, SHIPPED_DATA, ingest_filled_workbook, restored_cwd, rewrite_csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -115,7 +116,8 @@ def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("e2e")
     data = root / "data"
     shutil.copytree(SHIPPED_DATA, data)
-    source_id = plant(data)
+    ingest_filled_workbook(data, root, YEAR)  # an analyst's filled request workbook, read back (re-ingests raw/)
+    source_id = plant(data)  # planted after the ingest, which rewrites sources.csv
     build = root / "build"
     with restored_cwd():  # (test_build_fault checks that a build leaves the working directory alone)
         edition = build_edition(YEAR, "zh", data_dir=data, build_dir=build, jobs=2, progress=False)
@@ -421,6 +423,17 @@ def test_planted_label_is_shown_verbatim(built, visit):
         'the label "quotes" is shown as “quotes”: Sphinx smartquotes rewrites data text (smartquotes: false)')
     assert f"{PLANTED_TARGET} · 省级绿色工厂 {PLANTED_LABEL}" in body
     assert page.get_by_text(PLANTED_LABEL).first.is_visible()
+
+
+# ---------------------------------------------------------------- the analyst's workbook, read back
+
+
+def test_figures_from_a_filled_request_workbook_are_rated_on_the_page(built, visit):
+    v = visit(f"{YEAR}/kp10.html")
+    block = v.page.locator("p", has_text="KP10-7").first
+    assert block.locator("a.status-on_track").count() == 1, block.inner_text()
+    assert "表3" in raw_html(built, "kp10")  # the figure's locator from the workbook, in the data table
+    assert v.page_errors == []
 
 
 # ---------------------------------------------------------------- the first screen, widths, paper

@@ -23,31 +23,10 @@ from jinan_eval.report import project
 from jinan_eval.report.context import Context
 from jinan_eval.vocabulary import GAP_STATUSES
 
+from e2e_helpers import fill_request as fill
+from e2e_helpers import fill_sewage_requests, request_row
+
 YEAR = 2025
-
-
-def request_row(wb, request_id: str):
-    """(sheet, row number, header → column letter index) of one request."""
-    for ws in wb.worksheets:
-        heads = {c.value: c.column for c in ws[1] if c.value}
-        if "编号 Request" not in heads:
-            continue
-        for r in range(2, ws.max_row + 1):
-            if ws.cell(row=r, column=heads["编号 Request"]).value == request_id:
-                return ws, r, heads
-    raise AssertionError(f"no request {request_id}")
-
-
-def fill(wb, request_id: str, value, **cells):
-    ws, r, heads = request_row(wb, request_id)
-    ws.cell(row=r, column=heads["数值 Value"]).value = value
-    defaults = {"来源标题 Source title": "济南市城市建设统计资料", "发布机关 Issuing body": "济南市城乡水务局",
-                "发布日期 Date": dt.datetime(2025, 4, 1), "文号 Document number": "济水字〔2025〕1号",
-                "网址 URL": "http://jnepb.jinan.gov.cn/art/2025/4/1/art_1_1.html",
-                "页码或表号 Page or table": "表3"}
-    for head, cell_value in {**defaults, **cells}.items():
-        ws.cell(row=r, column=heads[head]).value = cell_value
-    return ws.cell(row=r, column=heads["数值 Value"])
 
 
 def snapshot(data: Path) -> dict[str, bytes]:
@@ -84,10 +63,7 @@ def test_round_trip_a_filled_workbook_rates_the_targets_it_completes(blank, tmp_
     before = assess_edition(load_dataset(data), YEAR).set_index("target_id")["status"]
     assert before["KP10-7"] in GAP_STATUSES and before["KP10-4"] in GAP_STATUSES
     wb = load_workbook(path)
-    cell = fill(wb, f"urban_sewage_collection_rate·{region}·2020", 0.60)
-    cell.number_format = "0%"  # typed as 60% in a percentage cell: stored as 0.6
-    fill(wb, f"urban_sewage_collection_rate·{region}·2024", 72)
-    fill(wb, f"sewage_treatment_capacity_added·{region}·2024", 30)
+    fill_sewage_requests(wb, region)  # 60% typed in a percentage cell is stored as 0.6
     ev = wb[EVIDENCE_SHEET]
     heads = {c.value: c.column for c in ev[1]}
     for head, value in {"落实程度 Level": "推进中 [under_way]", "事件日期 Date of the event": dt.datetime(2024, 5, 1),
