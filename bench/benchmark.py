@@ -69,31 +69,64 @@ def naive_build(year: int, workdir: Path) -> float:
     return time.perf_counter() - start
 
 
-def page_weights(edition_dir: Path) -> list[tuple[str, int]]:
-    """Bytes a first visit to each page transfers: the page plus every local file it references (MathJax is
-    counted only where the loader fetches it: on pages with math)."""
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # no line per request on the benchmark's output
+        pass
+
+
+def page_weights(site: Path, year: int) -> list[tuple[str, int]]:
+    """Bytes a first visit to each page of the edition transfers, as Chromium fetches them (a fresh browser
+    context per page, so nothing is cached): the page, its scripts, styles, fonts, images and data, MathJax where
+    the page loads it. Falls back to the files each page references when Chromium is missing."""
+    pages = sorted((site / str(year)).glob("*.html"))
+    if not Path(CHROMIUM).exists():
+        return [(p.name, _referenced_bytes(p)) for p in pages]
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sizes = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for page_file in pages:
+                context = browser.new_context()
+                page = context.new_page()
+                fetched: list[int] = []
+
+                def count(response, fetched=fetched):
+                    try:
+                        fetched.append(len(response.body()))
+                    except Exception:  # noqa: BLE001 — a redirect or an aborted request has no body
+                        pass
+
+                page.on("response", count)
+                page.goto(f"http://127.0.0.1:{server.server_address[1]}/{year}/{page_file.name}",
+                          wait_until="networkidle")
+                sizes.append((page_file.name, sum(fetched)))
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return sizes
+
+
+def _referenced_bytes(page: Path) -> int:
     import re
 
-    sizes = []
-    for page in sorted(edition_dir.glob("*.html")):
-        text = page.read_text(encoding="utf-8", errors="replace")
-        total = page.stat().st_size
-        for ref in set(re.findall(r'(?:src|href)="([^"#?]+\.(?:js|css|svg|woff2?))', text)):
-            path = (page.parent / ref).resolve()
-            if path.exists():
-                total += path.stat().st_size
-        if 'class="math' in text:
-            mathjax = edition_dir / "_static" / "vendor" / "mathjax" / "tex-svg.js"
-            total += mathjax.stat().st_size if mathjax.exists() else 0
-        sizes.append((page.name, total))
-    return sizes
+    text = page.read_text(encoding="utf-8", errors="replace")
+    total = page.stat().st_size
+    for ref in set(re.findall(r'(?:src|href)="([^"#?]+\.(?:js|css|svg|woff2?))', text)):
+        path = (page.parent / ref).resolve()
+        total += path.stat().st_size if path.exists() else 0
+    return total
 
 
 def chart_render_time(site: Path, rel_page: str) -> tuple[float, int]:
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *a: None
+    handler = functools.partial(QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -124,7 +157,7 @@ def main() -> None:
         t_full, edition_dir = timed(build_edition, args.year, build_dir=build_dir, progress=False)
         t_rebuild, _ = timed(build_edition, args.year, force=True, build_dir=build_dir, progress=False)
         t_naive = naive_build(args.year, work)
-        weights = page_weights(edition_dir)
+        weights = page_weights(build_dir / "site", args.year)
         heaviest = max(weights, key=lambda w: w[1])
         render_s, charts = (chart_render_time(build_dir / "site", f"{args.year}/{heaviest[0]}")
                             if Path(CHROMIUM).exists() else (float("nan"), 0))
@@ -134,7 +167,7 @@ def main() -> None:
         print(f"{'(b) naive: jupyter-book build, execute_notebooks: force':58s} {t_naive:10.1f} s")
         print(f"{'(c) unchanged rebuild (notebooks reused, book rebuilt)':58s} {t_rebuild:10.1f} s")
         print(f"{'(d) heaviest page: ' + heaviest[0] + f' ({charts} charts) render in Chromium':58s} {render_s:10.2f} s")
-        print("\n(d) transfer size of each page (page + local scripts, styles, images it references):")
+        print("\n(d) first-visit transfer of each page in Chromium (page, scripts, styles, fonts, images, data):")
         for name, size in weights:
             print(f"    {name:28s} {size / 1024:10.0f} KiB")
     finally:
