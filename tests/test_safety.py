@@ -19,7 +19,7 @@ import pytest
 from jinan_eval.data import validate
 from jinan_eval.report.render import chart_html, chart_id
 
-from conftest import SHIPPED_DATA
+from conftest import SHIPPED_DATA, SHIPPED_PLAN
 from e2e_helpers import rewrite_csv
 
 
@@ -132,3 +132,39 @@ def test_chart_html_attributes_are_escaped():
 
 def test_chart_html_is_deterministic():
     assert chart_html(hostile_spec()) == chart_html(hostile_spec())
+
+
+def test_a_section_title_from_the_plan_is_text_in_the_page_heading():
+    import nbformat
+
+    from jinan_eval.edition.run import fill_placeholders
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# {{ page_title }}")])
+    filled = fill_placeholders(nb, {"page_title": '三（一） <img src=x onerror=alert(1)>'})
+    assert filled.cells[0].source == "# 三（一） &lt;img src=x onerror=alert(1)&gt;"
+
+
+def test_downloads_publish_no_live_formula(shipped_data_copy, tmp_path):
+    import openpyxl
+
+    from jinan_eval.data import load_dataset
+    from jinan_eval.edition.book import EditionResults
+    from jinan_eval.edition.downloads import write_downloads
+    from jinan_eval.report.tables import REQUEST_WORKBOOK, workbook_name
+
+    targets = shipped_data_copy / SHIPPED_PLAN / "targets.csv"
+    text = targets.read_text(encoding="utf-8").replace("能源消费增量控制在合理区间", '=HYPERLINK("http://x")', 1)
+    targets.write_text(text, encoding="utf-8")
+    dataset = load_dataset(shipped_data_copy)
+    write_downloads(dataset, EditionResults.compute(dataset, 2025).history, 2025, tmp_path)
+    csv_text = (tmp_path / "targets.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in csv_text and ',=HYPERLINK' not in csv_text
+    for name in (workbook_name(dataset.plan), REQUEST_WORKBOOK):
+        book = openpyxl.load_workbook(tmp_path / name)
+        formulas = [c.coordinate for ws in book.worksheets for row in ws.iter_rows() for c in row
+                    if c.data_type == "f"]
+        assert formulas == [], (name, formulas[:5])
+    # numbers are untouched: a negative change stays a number in the xlsx
+    obs = openpyxl.load_workbook(tmp_path / workbook_name(dataset.plan))["observations"]
+    values = [c.value for c in next(obs.iter_cols(min_col=4, max_col=4, min_row=2))]
+    assert any(isinstance(v, float) and v < 0 for v in values)

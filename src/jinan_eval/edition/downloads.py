@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,22 @@ from ..data import Dataset
 from ..report.tables import DOWNLOAD_TABLES, REQUEST_WORKBOOK, workbook_name
 
 _INTERNAL_COLUMNS = ("at_file", "at_line")
+#: a text cell starting with one of these is read as a formula by Excel, WPS and LibreOffice (OWASP: CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?$")
+
+
+def neutral(value: object) -> object:
+    """A text that a spreadsheet would run as a formula, made inert by a leading apostrophe; numbers (and text
+    that is a number, such as -3.5) are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.match(value.strip()):
+        return "'" + value
+    return value
+
+
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+    return frame.assign(**{c: frame[c].map(neutral) for c in text}) if text else frame
 
 
 def _public(frame: pd.DataFrame) -> pd.DataFrame:
@@ -42,6 +59,7 @@ def write_downloads(dataset: Dataset, history: pd.DataFrame, report_year: int, d
     directory.mkdir(parents=True, exist_ok=True)
     tables = edition_tables(dataset, history, report_year, commitments)
     written = []
+    tables = {name: neutralised(frame) for name, frame in tables.items()}
     for name, frame in tables.items():
         path = directory / f"{name}.csv"
         frame.to_csv(path, index=False, encoding="utf-8-sig")  # BOM so that Excel opens Chinese text correctly

@@ -25,6 +25,7 @@ from ..config import BUILD_DIR, DEFAULT_DATA_DIR, LANGS, TEMPLATE_DIR
 from ..data import Dataset, load_dataset
 from ..report.messages import Messages
 from ..report.render import CHART_DIR_ENV
+from ..report.text import esc
 from ..store import swap_directory
 from ..vocabulary import SECTION_KEY_PROJECT
 
@@ -85,7 +86,7 @@ def fill_placeholders(nb: nbformat.NotebookNode, values: dict) -> nbformat.Noteb
         key = match.group(1)
         if key not in values:
             raise KeyError(f"template placeholder '{{{{ {key} }}}}' has no value")
-        return str(values[key])
+        return esc(values[key])  # a title from the plan's tables is text, never markup
 
     for cell in nb.cells:
         if cell.cell_type == "markdown":

@@ -50,6 +50,7 @@ from ..vocabulary import (
     PLANNED,
     RATED_KINDS,
 )
+from .downloads import neutral
 
 GUIDE_SHEET = "填写说明 How to fill"
 EVIDENCE_SHEET = "落实证据 Evidence"
@@ -174,7 +175,7 @@ def _write_table(ws, columns, rows: list[dict], fill_from: str) -> None:
         cell.font, cell.fill = Font(bold=True), _HEAD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        ws.append([row.get(key, "") for _, key in columns])
+        ws.append([neutral(row.get(key, "")) for _, key in columns])
     for i, (_, key) in enumerate(columns, start=1):
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = 12 if key in ("year", "base_year", "unit", "value") else 22
