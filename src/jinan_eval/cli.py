@@ -74,15 +74,22 @@ def _ingest_workbook(args: argparse.Namespace) -> int:
 def cmd_workbook(args: argparse.Namespace) -> int:
     from .edition.workbook import write_request_workbook
 
+    def write(dataset, year) -> int:
+        counts = write_request_workbook(dataset, year, Path(args.out))
+        print(f"OK: {args.out}: " + ", ".join(f"{name} {n}" for name, n in counts.items()))
+        return 0
+
+    return _for_year(args, write)
+
+
+def _for_year(args: argparse.Namespace, action) -> int:
+    """Load and check the data and the report year, then run ``action(dataset, year)``; 1 on invalid data, 2 on a
+    year outside the plan."""
     try:
         dataset, year = _dataset_and_year(args)
     except DataValidationError as exc:
         return _failed(exc.report)
-    if year is None:
-        return 2
-    counts = write_request_workbook(dataset, year, Path(args.out))
-    print(f"OK: {args.out}: " + ", ".join(f"{name} {n}" for name, n in counts.items()))
-    return 0
+    return 2 if year is None else action(dataset, year)
 
 
 def _dataset_and_year(args: argparse.Namespace):
@@ -99,14 +106,11 @@ def _dataset_and_year(args: argparse.Namespace):
 def cmd_assess(args: argparse.Namespace) -> int:
     from .assess import assess_edition
 
-    try:
-        dataset, year = _dataset_and_year(args)
-    except DataValidationError as exc:
-        return _failed(exc.report)
-    if year is None:
-        return 2
-    assess_edition(dataset, year).to_csv(args.output or sys.stdout, index=False)
-    return 0
+    def write(dataset, year) -> int:
+        assess_edition(dataset, year).to_csv(args.output or sys.stdout, index=False)
+        return 0
+
+    return _for_year(args, write)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

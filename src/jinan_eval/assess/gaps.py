@@ -9,9 +9,29 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..vocabulary import GAP_STATUSES
+from ..vocabulary import ADDITION_KINDS, GAP_STATUSES, MILESTONE_KIND, OBSERVED, PERIOD_YEAR
 
 LOG_COLUMNS = ("searched_on", "outcome", "queries", "where_searched", "reason_zh", "reason_en", "closest_url")
+
+
+def wanted_years(target: dict, report_year: int, plan_base_year: int) -> range:
+    """The years whose figure a target needs by ``report_year``: from its base year, whose level a change or a
+    bound is measured from (from the year after it for additions and milestones, which start from nothing), to the
+    report year, at most the target year."""
+    first = int(target["base_year"]) if pd.notna(target.get("base_year")) else plan_base_year
+    if target["kind"] in ADDITION_KINDS + (MILESTONE_KIND,):
+        first += 1
+    last = min(report_year, int(target["target_year"]) if pd.notna(target.get("target_year")) else report_year)
+    return range(first, last + 1)
+
+
+def missing_years(observations: pd.DataFrame, target: dict, region: str, years) -> list[int]:
+    """Of ``years``, those with no full-year published figure of ``region`` for the target's indicator."""
+    obs = observations
+    have = obs[(obs["indicator_key"] == target.get("indicator_key")) & (obs["region"] == region)
+               & (obs["record_type"] == OBSERVED) & (obs["period"] == PERIOD_YEAR)]
+    present = set(have["year"].astype(int))
+    return [y for y in years if y not in present]
 
 
 def latest_search(search_log: pd.DataFrame) -> pd.DataFrame:

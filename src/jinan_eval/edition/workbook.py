@@ -31,6 +31,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..assess.gaps import missing_years, wanted_years
 from ..config import DEFAULT_DATA_DIR
 from ..data import Dataset, load_dataset
 from ..data.ingest import COLLECTED_COLUMNS, EVIDENCE_COLUMNS, EVIDENCE_DIR, ingest
@@ -39,9 +40,7 @@ from ..data.problems import Report
 from ..report.messages import Messages
 from ..store import write_text_atomic
 from ..vocabulary import (
-    ADDITION_KINDS,
     EVIDENCE_LEVELS,
-    MILESTONE_KIND,
     NO_PUBLIC_EVIDENCE,
     OBSERVATION_MEASURES,
     OBSERVED,
@@ -135,17 +134,13 @@ def requests(dataset: Dataset, year: int) -> list[Request]:
         first_target = group.iloc[0]
         ind = indicators.loc[key]
         served = "；".join(f"{t.target_id} {t.label_zh}" for t in group.itertuples())
-        start = int(first_target["base_year"]) if pd.notna(first_target["base_year"]) else plan.base_year
-        if first_target["kind"] in ADDITION_KINDS + (MILESTONE_KIND,):
-            start += 1
-        last = min(year, int(first_target["target_year"]) if pd.notna(first_target["target_year"]) else year)
-        wanted = [(plan.region, y) for y in range(start, last + 1)] + [(b, last) for b in plan.benchmarks]
+        years = wanted_years(first_target, year, plan.base_year)
+        wanted = [(plan.region, y) for y in missing_years(obs, first_target, plan.region, years)]
+        wanted += [(b, y) for b in plan.benchmarks for y in missing_years(obs, first_target, b, years[-1:])]
         measure = ind["measure"]
         unit = "%" if measure in PERCENT_MEASURES else ind["unit"]
         for region, y in wanted:
             have = obs[(obs["indicator_key"] == key) & (obs["region"] == region) & (obs["year"] == y)]
-            if not have.empty and (have["period"] == "year").any():
-                continue
             known = "；".join(f"{r.value:g} {r.unit}（{m('measure.' + r.measure)}，{m('period.' + r.period)}）"
                              for r in have.itertuples())
             holder = ind.get("holder_zh") if isinstance(ind.get("holder_zh"), str) else ""

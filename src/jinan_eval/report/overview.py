@@ -43,10 +43,6 @@ EVIDENCED = (IMPLEMENTED, UNDER_WAY)
 MIN_PART_SIZE = 3
 
 
-def part_names(ctx: Context) -> dict[str, str]:
-    return ctx.part_names()
-
-
 def rated_targets(ctx: Context):
     return ctx.targets[ctx.targets["kind"].isin(RATED_KINDS)]
 
@@ -80,7 +76,7 @@ def findings(ctx: Context) -> list[str]:
             share = by["sum"] / by["size"]
             best, worst = share.idxmax(), share.idxmin()
             if share[best] > share[worst]:
-                names = part_names(ctx)
+                names = ctx.part_names()
                 out.append(m("findings.parts", best=names[best], best_n=int(by.loc[best, "sum"]),
                              best_total=int(by.loc[best, "size"]), worst=names[worst],
                              worst_n=int(by.loc[worst, "sum"]), worst_total=int(by.loc[worst, "size"])))
@@ -96,7 +92,7 @@ def findings(ctx: Context) -> list[str]:
 
 def section_status_frame(ctx: Context) -> pd.DataFrame:
     """Quantified targets per part of the plan and status, parts in the plan's order."""
-    names = part_names(ctx)
+    names = ctx.part_names()
     frame = rated_targets(ctx).groupby(["section_id", "status"], sort=False).size().rename("count").reset_index()
     frame["part"] = frame["section_id"].map(names)
     order = list(names)

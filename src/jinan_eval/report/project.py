@@ -3,9 +3,8 @@ commitments without a number, and the targets without usable data."""
 
 from __future__ import annotations
 
-import pandas as pd
-
-from ..vocabulary import ADDITION_KINDS, GAP_STATUSES, MILESTONE_KIND, RATED_KINDS
+from ..assess import gaps
+from ..vocabulary import GAP_STATUSES, RATED_KINDS
 from . import text
 from .commitments import counts_text
 from .context import Context, Markdown, status_counts
@@ -53,17 +52,9 @@ def tasks(ctx: Context, section_id: str) -> list:
 
 
 def missing_years(ctx: Context, target: dict) -> list[int]:
-    """Years up to the report year (at most the target year) with no published figure of the assessed region for
-    the target's indicator: from the base year, whose level a change or a bound is measured from; from the year
-    after it for additions and milestones, which start from nothing."""
-    first = int(target["base_year"]) if pd.notna(target.get("base_year")) else ctx.plan.base_year
-    if target["kind"] in ADDITION_KINDS + (MILESTONE_KIND,):
-        first += 1
-    last = min(ctx.report_year, int(target["target_year"]) if pd.notna(target.get("target_year")) else ctx.report_year)
-    obs = ctx.observations
-    have = set(obs.loc[(obs["region"] == ctx.region) & (obs["indicator_key"] == target.get("indicator_key")),
-                       "year"].astype(int))
-    return [y for y in range(first, last + 1) if y not in have]
+    """The years the target needs (methods chapter) with no full-year figure of the assessed region."""
+    return gaps.missing_years(ctx.observations, target, ctx.region,
+                              gaps.wanted_years(target, ctx.report_year, ctx.plan.base_year))
 
 
 def year_span(years: list[int], m) -> str:
