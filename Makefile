@@ -1,6 +1,6 @@
 # Two commands on a fresh machine:  make report  |  make test
 # Each sets up what it needs by itself: a .venv from requirements.lock (exact versions with hashes), the npm
-# assets (Vega, MathJax) from package-lock.json, and, for the browser tests and static chart images, Debian's
+# assets (Vega, and MathJax for typesetting at build time) from package-lock.json, and, for the browser tests and static chart images, Debian's
 # chromium and CJK fonts.
 
 PYTHON ?= python3

@@ -2,8 +2,13 @@
 
 (a) the full edition build from clean with this project's runner (papermill in parallel + Jupyter Book),
 (b) the same notebooks executed the naive way (`jupyter-book build` with `execute_notebooks: force`),
-(c) an unchanged rebuild with this project's runner (notebooks reused, book rebuilt),
-(d) each page's own transfer size and the heaviest page's chart render time in headless Chromium.
+(c) the rebuild after one figure of the fourth key project changed (a copy of data/ with that value edited),
+(d) the rebuild when nothing changed (`build --if-changed`: the edition is found up to date and left alone),
+(e) each page's first-visit transfer in headless Chromium (the page and every script, style, font and image it
+    loads),
+(f) the time the heaviest chart page takes to draw its charts,
+
+then one line of JSON with the same figures (seconds and bytes), for scripts.
 
     make bench        # or: .venv/bin/python bench/benchmark.py [--year 2025]
 
@@ -15,6 +20,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import json
 import shutil
 import subprocess
 import sys
@@ -28,7 +34,7 @@ import yaml
 
 from jinan_eval.config import DEFAULT_DATA_DIR, TEMPLATE_DIR
 from jinan_eval.data import load_dataset
-from jinan_eval.edition.book import Edition, EditionResults, build_edition, manifest_for, prepare_source
+from jinan_eval.edition.book import Edition, EditionResults, build_edition, is_up_to_date, manifest_for, prepare_source
 from jinan_eval.edition.run import fill_placeholders, page_jobs
 
 CHROMIUM = "/usr/bin/chromium"
@@ -147,6 +153,26 @@ def chart_render_time(site: Path, rel_page: str) -> tuple[float, int]:
     return elapsed, count
 
 
+def changed_figure_copy(work: Path, section: str = "KP4") -> tuple[Path, str]:
+    """A copy of data/ in which one observed figure of the section's targets is changed (its value + 1)."""
+    data = work / "data-changed"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    dataset = load_dataset(data)
+    indicators = set(dataset.targets.loc[dataset.targets["section_id"] == section, "indicator_key"].dropna())
+    for path in sorted((data / "observations").glob("*.csv")):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        header = lines[0].rstrip("\r\n").split(",")
+        key, value = header.index("indicator_key"), header.index("value")
+        for i, line in enumerate(lines[1:], start=1):
+            cells = line.rstrip("\r\n").split(",")
+            if len(cells) == len(header) and cells[key] in indicators and cells[value]:
+                cells[value] = repr(float(cells[value]) + 1)
+                lines[i] = ",".join(cells) + "\n"
+                path.write_text("".join(lines), encoding="utf-8")
+                return data, f"{cells[key]} in {path.name}, line {i + 1}"
+    raise SystemExit(f"no plain observation row of {section} found to change")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--year", type=int, default=2025)
@@ -154,22 +180,39 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="jinan-bench-"))
     try:
         build_dir = work / "build"
-        t_full, edition_dir = timed(build_edition, args.year, build_dir=build_dir, progress=False)
-        t_rebuild, _ = timed(build_edition, args.year, force=True, build_dir=build_dir, progress=False)
+        t_full, _ = timed(build_edition, args.year, build_dir=build_dir, progress=False)
+
+        def if_changed(data_dir: Path = DEFAULT_DATA_DIR) -> None:  # what `build --if-changed` does
+            if not is_up_to_date(Edition(args.year), data_dir, build_dir):
+                build_edition(args.year, force=True, data_dir=data_dir, build_dir=build_dir, progress=False)
+
+        t_noop, _ = timed(if_changed)
+        changed, what = changed_figure_copy(work)
+        t_one, _ = timed(if_changed, changed)
         t_naive = naive_build(args.year, work)
+        # the pages measured are those built from the real data
+        build_edition(args.year, force=True, build_dir=build_dir, progress=False)
         weights = page_weights(build_dir / "site", args.year)
-        heaviest = max(weights, key=lambda w: w[1])
+        chart_pages = [w for w in weights if 'class="jinan-chart"' in
+                       (build_dir / "site" / str(args.year) / w[0]).read_text(encoding="utf-8")]
+        heaviest = max(chart_pages or weights, key=lambda w: w[1])
         render_s, charts = (chart_render_time(build_dir / "site", f"{args.year}/{heaviest[0]}")
                             if Path(CHROMIUM).exists() else (float("nan"), 0))
         print(f"\njinan-eval benchmark · edition {args.year} · {len(weights)} pages\n")
-        print(f"{'measurement':58s} {'value':>12s}")
-        print(f"{'(a) full build from clean, papermill runner + book':58s} {t_full:10.1f} s")
-        print(f"{'(b) naive: jupyter-book build, execute_notebooks: force':58s} {t_naive:10.1f} s")
-        print(f"{'(c) unchanged rebuild (notebooks reused, book rebuilt)':58s} {t_rebuild:10.1f} s")
-        print(f"{'(d) heaviest page: ' + heaviest[0] + f' ({charts} charts) render in Chromium':58s} {render_s:10.2f} s")
-        print("\n(d) first-visit transfer of each page in Chromium (page, scripts, styles, fonts, images, data):")
+        print(f"{'measurement':62s} {'value':>12s}")
+        print(f"{'(a) full build from clean, papermill runner + book':62s} {t_full:10.1f} s")
+        print(f"{'(b) naive: jupyter-book build, execute_notebooks: force':62s} {t_naive:10.1f} s")
+        print(f"{'(c) rebuild after one key-project-4 figure changed':62s} {t_one:10.1f} s")
+        print(f"    (changed: {what})")
+        print(f"{'(d) rebuild with nothing changed (--if-changed)':62s} {t_noop:10.1f} s")
+        print(f"{'(f) heaviest chart page: ' + heaviest[0] + f' ({charts} charts) drawn in':62s} {render_s:10.2f} s")
+        print("\n(e) first-visit transfer of each page in Chromium (page, scripts, styles, fonts, images, data):")
         for name, size in weights:
-            print(f"    {name:28s} {size / 1024:10.0f} KiB")
+            print(f"    {name:28s} {size / 1e6:8.2f} MB")
+        print(json.dumps({"edition": args.year, "clean_build_s": round(t_full, 2), "naive_build_s": round(t_naive, 2),
+                          "one_figure_rebuild_s": round(t_one, 2), "unchanged_rebuild_s": round(t_noop, 2),
+                          "page_bytes": dict(weights), "heaviest_chart_page": heaviest[0],
+                          "chart_render_s": round(render_s, 3)}, ensure_ascii=False))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

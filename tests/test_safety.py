@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from jinan_eval.data import validate
-from jinan_eval.report.render import chart_html, chart_id
+from jinan_eval.report.render import chart_html, chart_id, vega_spec
 
 from conftest import SHIPPED_DATA, SHIPPED_PLAN
 from e2e_helpers import rewrite_csv
@@ -109,12 +109,14 @@ def test_chart_html_spec_cannot_close_its_script_element():
     assert script and script.group(1).endswith(".catch(console.error);")
     body = script.group(1)
     assert "<" not in body and ">" not in body
-    # the JSON still parses back to the same spec (escapes are JSON escapes, not mangling)
+    # the JSON still parses back to the spec the page draws, the Vega compilation of the chart's (escapes are
+    # JSON escapes, not mangling)
     match = re.match(r'vegaEmbed\("#(chart-[0-9a-f]{16})", (\{.*\}), (\{.*\})\)\.catch\(console\.error\);$',
                      body, re.DOTALL)
     assert match, body
     assert match.group(1) == chart_id(spec)
-    assert json.loads(match.group(2)) == spec
+    assert json.loads(match.group(2)) == vega_spec(spec)
+    assert json.loads(match.group(2))["data"][0]["values"][0]["label"] == HOSTILE + "<!--"
     assert json.loads(match.group(3))["renderer"] == "svg"
 
 

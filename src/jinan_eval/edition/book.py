@@ -44,9 +44,7 @@ from .run import page_jobs, run_notebooks
 
 VENDOR_FILES = {
     "vega.min.js": "vega/build/vega.min.js",
-    "vega-lite.min.js": "vega-lite/build/vega-lite.min.js",
     "vega-embed.min.js": "vega-embed/build/vega-embed.min.js",
-    "mathjax/tex-svg.js": "mathjax/es5/tex-svg.js",
 }
 MANIFEST = "manifest.json"
 

@@ -1,8 +1,18 @@
 """A small Sphinx extension for the report's pages.
 
-Page weight: the Vega scripts are loaded only by pages that draw a chart, and the theme's 1.4 MB Font Awesome
-script (it draws every icon of the set as SVG) is taken out of every page once written; the few icons the pages
-show come from the icon font the theme's style sheet already declares.
+Page weight, once every page is written:
+
+* the Vega scripts stay only on pages that draw a chart;
+* the theme's 1.4 MB Font Awesome script (it draws every icon of the set as SVG) is taken out of every page; the
+  few icons the pages show come from the icon font the theme's style sheet already declares;
+* the search index (about 140 KB) and Sphinx's search scripts stay only on the search page, the one page that
+  reads them;
+* the theme's style sheet keeps the rules of the icons some page or script names (``fa-magnifying-glass`` …) and
+  drops the other 1,800 (about 70 KB);
+* sphinx-design's style sheet and tab script go: no page uses its components;
+* formulas are typeset to SVG here, at build time, by MathJax under Node (``tex2svg.cjs``), so no page ships
+  MathJax (2 MB) to the reader: each formula becomes an inline SVG whose glyphs come from one hidden SVG the
+  page carries once, with its TeX source as the SVG's accessible name.
 
 Jupyter Book 1 always loads sphinx-thebe, which adds its configuration script on every page (twice in our
 builds, a "THEBE_JS_URL has already been declared" error in the browser) and names a third-party host. The
@@ -11,13 +21,37 @@ report has no live code, so Thebe's scripts are dropped from every page, and any
 
 from __future__ import annotations
 
+import html
+import json
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
+
+from ..config import VENDOR_DIR
 
 THEBE_MARKERS = ("THEBE_JS_URL", "sphinx-thebe.js", "thebe@")
 CHART_MARKER = 'class="jinan-chart"'
-CHART_SCRIPT = re.compile(r'\s*<script src="[^"]*_static/vendor/vega(?:-lite|-embed)?\.min\.js[^"]*"></script>')
+CHART_SCRIPT = re.compile(r'\s*<script src="[^"]*_static/vendor/vega(?:-embed)?\.min\.js[^"]*"></script>')
 FONTAWESOME_SCRIPT = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+SEARCH_INDEX = re.compile(r'\s*<script src="[^"]*(?:searchindex\.js|_static/searchtools\.js|_static/language_data\.js)">'
+                          r'</script>')
+THEME_CSS = Path("_static/styles/pydata-sphinx-theme.css")
+ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"[^"]*"\}')
+ICON_NAME = re.compile(r"fa-[a-z0-9-]+")
+UNUSED_ASSETS = re.compile(r'\s*(?:<link rel="stylesheet" type="text/css" href="[^"]*_static/sphinx-design\.min\.css[^"]*" />'
+                           r'|<script [^>]*src="[^"]*_static/design-tabs\.js[^"]*"></script>'
+                           r'|<script [^>]*src="[^"]*_static/mathjax-loader\.js[^"]*"></script>)')
+INLINE_MATH = re.compile(r'(<span class="math notranslate nohighlight">)\\\((.*?)\\\)(</span>)', re.S)
+DISPLAY_MATH = re.compile(r'(<div class="math notranslate nohighlight"[^>]*>\s*(?:<span class="eqno">.*?</span>)?)'
+                          r'\s*\\\[(.*?)\\\]\s*(</div>)', re.S)
+MATH_CACHE = '<svg id="MJX-SVG-global-cache" style="display: none" aria-hidden="true">{defs}</svg>'
+TEX2SVG = Path(__file__).with_name("tex2svg.cjs")
+
+
+class MathFailed(RuntimeError):
+    pass
 
 
 def _is_thebe(script) -> bool:
@@ -39,18 +73,87 @@ def _clean_scripts(app, pagename, templatename, context, doctree) -> None:
     context["script_files"] = kept
 
 
-def _lighten_pages(app, exception) -> None:
-    """Once every page is written: the Font Awesome script out of every page (the icon font stands in for it),
-    the Vega scripts out of every page that draws no chart."""
-    if exception is not None or app.builder.format != "html":
-        return
-    for page in Path(app.outdir).rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        lighter = FONTAWESOME_SCRIPT.sub("", text)
+def typeset(formulas: list[tuple[str, bool]]) -> tuple[list[str], str]:
+    """SVG of each (TeX, display) formula and the hidden SVG of the glyphs they share, by MathJax under Node."""
+    node = shutil.which("node")
+    if node is None:
+        raise MathFailed("node is not installed: it typesets the formulas at build time (run `make assets`)")
+    proc = subprocess.run([node, str(TEX2SVG)], input=json.dumps(formulas), capture_output=True, text=True,
+                          env={**os.environ, "NODE_PATH": str(VENDOR_DIR)})
+    if proc.returncode != 0:
+        raise MathFailed(f"typesetting the formulas failed: {proc.stderr.strip()[-400:]}")
+    result = json.loads(proc.stdout)
+    return result["svgs"], MATH_CACHE.format(defs=result["cache"])
+
+
+def _formulas(text: str) -> list[tuple[str, bool]]:
+    return ([(html.unescape(m.group(2)), False) for m in INLINE_MATH.finditer(text)]
+            + [(html.unescape(m.group(2)).strip(), True) for m in DISPLAY_MATH.finditer(text)])
+
+
+def _with_svg(text: str, svg_of: dict, cache: str) -> str:
+    def put(display: bool):
+        def sub(m: re.Match) -> str:
+            tex = html.unescape(m.group(2)).strip() if display else html.unescape(m.group(2))
+            label = html.escape(tex, quote=True)
+            return m.group(1) + svg_of[(tex, display)].replace("<svg ", f'<svg aria-label="{label}" ', 1) + m.group(3)
+        return sub
+
+    typeset_text = DISPLAY_MATH.sub(put(True), INLINE_MATH.sub(put(False), text))
+    return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + cache, typeset_text, count=1)
+
+
+def lighten(pages: dict[str, str]) -> dict[str, str]:
+    """The pages (name → HTML) as published: see the module docstring."""
+    formulas = sorted({f for text in pages.values() for f in _formulas(text)})
+    svg_of, cache = {}, ""
+    if formulas:
+        svgs, cache = typeset(formulas)
+        svg_of = dict(zip(formulas, svgs))
+    out = {}
+    for name, text in pages.items():
+        lighter = UNUSED_ASSETS.sub("", FONTAWESOME_SCRIPT.sub("", text))
         if CHART_MARKER not in lighter:
             lighter = CHART_SCRIPT.sub("", lighter)
-        if lighter != text:
-            page.write_text(lighter, encoding="utf-8")
+        if Path(name).name != "search.html":
+            lighter = SEARCH_INDEX.sub("", lighter)
+        if _formulas(lighter):
+            lighter = _with_svg(lighter, svg_of, cache)
+        out[name] = lighter
+    return out
+
+
+def used_icons(texts) -> set[str]:
+    """Every ``fa-…`` name the pages and scripts mention."""
+    return {name for text in texts for name in ICON_NAME.findall(text)}
+
+
+def purge_icon_rules(css: str, used: set[str]) -> str:
+    """The style sheet without the rules of icons nothing uses (a rule listing several names stays if one is used)."""
+    def keep(m: re.Match) -> str:
+        names = {sel[1:-len(":before")] for sel in m.group(1).rstrip(",").split(",")}
+        return m.group(0) if names & used else ""
+
+    return ICON_RULE.sub(keep, css)
+
+
+def _lighten_pages(app, exception) -> None:
+    """Once every page is written: see the module docstring."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    pages = {str(p.relative_to(outdir)): p.read_text(encoding="utf-8") for p in outdir.rglob("*.html")
+             if "_static" not in p.relative_to(outdir).parts}
+    for name, text in lighten(pages).items():
+        if text != pages[name]:
+            (outdir / name).write_text(text, encoding="utf-8")
+    css = outdir / THEME_CSS
+    if css.exists():
+        scripts = [p.read_text(encoding="utf-8", errors="replace") for p in (outdir / "_static").rglob("*.js")
+                   if p.name != "fontawesome.js"]
+        css.write_text(purge_icon_rules(css.read_text(encoding="utf-8"), used_icons([*pages.values(), *scripts])),
+                       encoding="utf-8")
+        (outdir / "_static" / "scripts" / "fontawesome.js").unlink(missing_ok=True)
 
 
 def setup(app):

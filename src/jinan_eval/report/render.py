@@ -3,11 +3,12 @@
 Altair's default HTML output loads Vega from a CDN and gives every chart a random id. Here a chart becomes::
 
     <div id="chart-<hash of the spec>" class="jinan-chart" ...></div>
-    <script>vegaEmbed("#chart-…", {spec}, {options})</script>
+    <script>vegaEmbed("#chart-…", {Vega spec}, {options})</script>
     <noscript><img src="charts/chart-….svg"></noscript>
 
-and the page loads ``vega.min.js``, ``vega-lite.min.js`` and ``vega-embed.min.js`` from the book's own static
-files (vendored from npm by ``make assets``). The same spec always gives the same id and the same bytes, so a
+The Vega-Lite spec Altair writes is compiled to Vega here, at build time (vl-convert, no browser), so a page
+loads only ``vega.min.js`` and ``vega-embed.min.js`` from the book's own static files (vendored from npm by
+``make assets``), not the 250 KB Vega-Lite compiler. The same spec always gives the same id and the same bytes, so a
 notebook re-run on the same data produces identical output. When ``JINAN_CHART_DIR`` is set (the runner sets
 it), each chart's static SVG is written there by vl-convert.
 """
@@ -65,14 +66,28 @@ def write_svg(spec: dict, directory: Path) -> Path:
     return path
 
 
+def vega_spec(spec: dict) -> dict:
+    """The Vega spec a Vega-Lite spec compiles to (vl-convert bundles the same Vega as the vendored one)."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_vega(spec)
+
+
+def embed_options(spec: dict) -> dict:
+    """vega-embed's options: the report's defaults, a compiled (Vega) spec, and the chart's own (its menu's
+    words, carried in ``usermeta.embedOptions``)."""
+    own = (spec.get("usermeta") or {}).get("embedOptions") or {}
+    return {**EMBED_OPTIONS, "mode": "vega", **own}
+
+
 def chart_html(spec: dict, description: str = "") -> str:
     """The HTML fragment for one chart (see the module docstring)."""
     cid = chart_id(spec)
     alt_text = html.escape(description or spec.get("description", "") or "chart", quote=True)
     return (
         f'<div id="{cid}" class="jinan-chart" role="img" aria-label="{alt_text}"></div>\n'
-        f"<script>vegaEmbed(\"#{cid}\", {_script_safe(spec_json(spec))}, "
-        f"{_script_safe(spec_json(EMBED_OPTIONS))}).catch(console.error);</script>\n"
+        f"<script>vegaEmbed(\"#{cid}\", {_script_safe(spec_json(vega_spec(spec)))}, "
+        f"{_script_safe(spec_json(embed_options(spec)))}).catch(console.error);</script>\n"
         f'<noscript><img src="charts/{cid}.svg" alt="{alt_text}"></noscript>'
     )
 
