@@ -6,16 +6,19 @@
 * The run writes into a staging directory and replaces the previous output only when every notebook
   succeeded: a failing notebook stops the run, is named with its cell and error, and leaves nothing
   half-written presented as good.
+* Notebooks run in parallel, one worker thread per core, each with its own warm kernel (see ``warm.py``): the
+  kernel's start-up is paid once per worker, and each notebook still starts from an empty namespace.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import re
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,7 +117,9 @@ def strip_volatile_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def execute_job(job: PageJob, template_dir: Path, out_dir: Path, chart_dir: Path | None = None) -> Path:
+def execute_job(job: PageJob, template_dir: Path, out_dir: Path, chart_dir: Path | None = None,
+                warm=None) -> Path:
+    """Execute one page: in the warm kernel given (``warm.WarmKernel``), else in a kernel started for it."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -122,15 +127,22 @@ def execute_job(job: PageJob, template_dir: Path, out_dir: Path, chart_dir: Path
     fill_placeholders(nb, {**job.parameters, **job.placeholders})
     out_path = out_dir / job.output
     try:
-        # the kernel's working directory is set through nbclient's resources, not papermill's cwd= (which
-        # calls os.chdir for the whole process: unsafe with notebooks running in parallel threads)
-        # the kernel (not this process) learns where to write the charts' static SVGs
-        chart_arg = ([f"--IPKernelApp.exec_lines=import os; os.environ[{CHART_DIR_ENV!r}] = {str(chart_dir)!r}"]
-                     if chart_dir is not None else [])
-        result = pm.execute_notebook(nb, None, parameters=job.parameters, kernel_name="python3",
-                                     progress_bar=False, log_output=False,
-                                     extra_arguments=KERNEL_ARGUMENTS + chart_arg,
-                                     resources={"metadata": {"path": str(out_dir)}})
+        if warm is not None:
+            from .warm import ENGINE_NAME
+
+            # the kernel (not this process) learns its working directory and where to write the charts' SVGs
+            warm.prepare(out_dir, {CHART_DIR_ENV: None if chart_dir is None else str(chart_dir)})
+            result = pm.execute_notebook(nb, None, parameters=job.parameters, kernel_name="python3",
+                                         progress_bar=False, log_output=False, engine_name=ENGINE_NAME, warm=warm)
+        else:
+            # the kernel's working directory is set through nbclient's resources, not papermill's cwd= (which
+            # calls os.chdir for the whole process: unsafe with notebooks running in parallel threads)
+            chart_arg = ([f"--IPKernelApp.exec_lines=import os; os.environ[{CHART_DIR_ENV!r}] = {str(chart_dir)!r}"]
+                         if chart_dir is not None else [])
+            result = pm.execute_notebook(nb, None, parameters=job.parameters, kernel_name="python3",
+                                         progress_bar=False, log_output=False,
+                                         extra_arguments=KERNEL_ARGUMENTS + chart_arg,
+                                         resources={"metadata": {"path": str(out_dir)}})
     except PapermillExecutionError as exc:
         raise NotebookFailed(job.output, exc.exec_count, f"{exc.ename}: {exc.evalue}") from None
     except Exception as exc:  # kernel died, bad template …
@@ -183,25 +195,65 @@ def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, d
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{report_year}-{lang}-", dir=final.parent))
     workers = max(1, jobs or os.cpu_count() or 1)
     bar = _progress(len(page_list), f"{report_year} {lang}", progress)
-    pool = ThreadPoolExecutor(max_workers=workers)
     try:
-        futures = [pool.submit(execute_job, job, template_dir, staging, staging / "charts") for job in page_list]
-        for fut in as_completed(futures):
-            fut.result()  # the first failure stops the run
-            bar.update(1)
-        pool.shutdown(wait=True)
+        run_in_warm_kernels(page_list, workers, lambda job, warm: execute_job(
+            job, template_dir, staging, staging / "charts", warm=warm), staging, bar.update)
         bar.close()
         if not only:
             (staging / RUN_KEY_FILE).write_text(key)
         swap_directory(staging, final)
     except BaseException:
-        # cancel what has not started and wait for what is running, so that no straggler writes into the
-        # staging folder after it is removed
-        pool.shutdown(wait=True, cancel_futures=True)
         bar.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return final
+
+
+def run_in_warm_kernels(page_list: list[PageJob], workers: int, run_one, cwd: Path, done_one=lambda n: None) -> None:
+    """Run every job, ``workers`` at a time, each worker thread in its own warm kernel. The first failure stops
+    the run: no new notebook starts, the running ones finish, every kernel is shut down, the failure is raised.
+    Returns only when no worker is left, so nothing writes into the staging folder after the caller removes it."""
+    from .warm import WarmKernel
+
+    todo: queue.Queue = queue.Queue()
+    for job in page_list:
+        todo.put(job)
+    reports: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def worker() -> None:
+        warm = None
+        try:
+            while not stop.is_set():
+                try:
+                    job = todo.get_nowait()
+                except queue.Empty:
+                    return
+                if warm is None:
+                    warm = WarmKernel(extra_arguments=KERNEL_ARGUMENTS, cwd=cwd)
+                run_one(job, warm)
+                reports.put(None)
+        except BaseException as exc:  # noqa: BLE001 — handed to the caller's thread
+            stop.set()
+            reports.put(exc)
+        finally:
+            if warm is not None:
+                warm.shutdown()
+
+    threads = [threading.Thread(target=worker, name=f"notebooks-{i}", daemon=True)
+               for i in range(min(workers, len(page_list)))]
+    for thread in threads:
+        thread.start()
+    try:
+        for _ in page_list:
+            report = reports.get()
+            if report is not None:
+                raise report
+            done_one(1)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
 
 
 def _progress(total: int, label: str, enabled: bool):
