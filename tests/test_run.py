@@ -60,3 +60,52 @@ def test_failing_notebook_is_named_and_previous_output_kept(tmp_path):
     assert info.value.cell is not None
     assert (previous / "overview.ipynb").read_text(encoding="utf-8") == "previous"
     assert not [p for p in (build / "notebooks").iterdir() if p.name.startswith(".")]
+
+
+def change_one_figure(data_dir, section: str) -> str:
+    """Add 1 to the first observed figure of one of the section's indicators; returns the indicator changed."""
+    import csv
+
+    dataset = load_dataset(data_dir)
+    indicators = set(dataset.targets.loc[dataset.targets["section_id"] == section, "indicator_key"].dropna())
+    for path in sorted((data_dir / "observations").glob("*.csv")):
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        for row in rows:
+            if row["indicator_key"] in indicators and row["value"]:
+                row["value"] = repr(float(row["value"]) + 1)
+                with open(path, "w", encoding="utf-8", newline="") as handle:
+                    writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+                    writer.writeheader()
+                    writer.writerows(rows)
+                return row["indicator_key"]
+    raise AssertionError(f"no figure of {section} to change")
+
+
+@pytest.mark.slow
+def test_a_changed_figure_reruns_its_page_and_the_summaries_only_and_gives_what_a_full_run_gives(
+        tmp_path, monkeypatch):
+    import shutil
+
+    from jinan_eval.config import DEFAULT_DATA_DIR
+    from jinan_eval.edition import run
+
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    incremental, full = tmp_path / "incremental", tmp_path / "full"
+    run_notebooks(2024, "zh", data_dir=data, build_dir=incremental, progress=False)
+    executed: list[str] = []
+    real = run.execute_job
+    monkeypatch.setattr(run, "execute_job", lambda job, *a, **k: executed.append(job.output) or real(job, *a, **k))
+    assert run_notebooks(2024, "zh", data_dir=data, build_dir=incremental, progress=False) is not None
+    assert executed == [], "nothing changed, nothing runs"
+
+    change_one_figure(data, "KP4")
+    out = run_notebooks(2024, "zh", data_dir=data, build_dir=incremental, progress=False)
+    assert sorted(executed) == ["data_sources.ipynb", "kp4.ipynb", "mechanisms.ipynb", "overview.ipynb"]
+    reference = run_notebooks(2024, "zh", data_dir=data, build_dir=full, progress=False, reuse=False)
+    names = sorted(p.name for p in reference.glob("*.ipynb"))
+    assert names == sorted(p.name for p in out.glob("*.ipynb")) and len(names) == 13
+    for name in names:
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+    assert sorted(p.name for p in (out / "charts").iterdir()) == sorted(p.name for p in (reference / "charts").iterdir())

@@ -7,8 +7,11 @@ Layout of the published site::
     _build/site/<year>/               one edition (Chinese, the primary language)
     _build/site/en/<year>/            the English edition of the same year
     _build/site/en/switcher.json
+    _build/book/[en/]<year>/          the edition's book sources and Sphinx's caches, kept between builds (never
+                                      published): a rebuild re-reads and re-writes only the pages that changed
+    _build/notebooks/[en/]<year>/     the executed notebooks, with each page's key (see run.py)
 
-An edition is built in a temporary directory next to its final place and renamed into place only when the
+An edition is assembled in a temporary directory next to its final place and renamed into place only when the
 whole build (notebooks, Sphinx with warnings as errors, downloads, link check) succeeded. An existing edition
 is never replaced without ``force``. The site index and switchers are rewritten atomically afterwards.
 """
@@ -259,6 +262,38 @@ def prepare_source(edition: Edition, dataset: Dataset, manifest: dict, notebooks
         (src / name).write_text(text, encoding="utf-8")
 
 
+def book_source_dir(edition: Edition, build_dir: Path = BUILD_DIR) -> Path:
+    """Where an edition's book sources live between builds (beside the published site, never inside it), so that
+    Sphinx re-reads and re-writes only the pages whose sources changed."""
+    return build_dir / "book" / edition.rel
+
+
+def sync_tree(fresh: Path, target: Path, keep: set[str] = frozenset()) -> list[str]:
+    """Make ``target`` hold exactly the files of ``fresh``: a file whose bytes are unchanged is not touched (its
+    time stamp tells Sphinx it is unchanged), a changed or new one is copied, one that is gone is removed; the
+    top-level entries named in ``keep`` (Sphinx's own output and caches) are left alone. Returns what changed."""
+    changed = []
+    target.mkdir(parents=True, exist_ok=True)
+    wanted = {p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file()}
+    for rel in sorted(wanted):
+        source, dest = fresh / rel, target / rel
+        if dest.is_file() and dest.read_bytes() == source.read_bytes():
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, dest)
+        changed.append(str(rel))
+    for path in sorted(target.rglob("*"), reverse=True):
+        rel = path.relative_to(target)
+        if rel.parts[0] in keep:
+            continue
+        if path.is_file() and rel not in wanted:
+            path.unlink()
+            changed.append(str(rel))
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return changed
+
+
 def run_jupyter_book(src: Path) -> Path:
     """``jupyter-book build`` with warnings as errors and nitpicky references; returns the HTML dir."""
     cmd = [str(Path(os.sys.executable).with_name("jupyter-book")), "build", str(src), "--builder", "html",
@@ -393,22 +428,21 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
     final.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".build-{edition.year}-{lang}-", dir=final.parent))
     try:
-        src = work / "src"
-        src.mkdir()
-        prepare_source(edition, dataset, manifest, notebooks, src, pages, results, build_dir)
+        fresh = work / "src"
+        fresh.mkdir()
+        prepare_source(edition, dataset, manifest, notebooks, fresh, pages, results, build_dir)
+        src = book_source_dir(edition, build_dir)
+        sync_tree(fresh, src, keep={"_build"})
         html_dir = run_jupyter_book(src)
-        shutil.copytree(notebooks / "charts", html_dir / "charts", dirs_exist_ok=True) \
+        staged = work / "edition"
+        shutil.copytree(html_dir, staged, ignore=shutil.ignore_patterns(".buildinfo", "_sources"))
+        shutil.copytree(notebooks / "charts", staged / "charts", dirs_exist_ok=True) \
             if (notebooks / "charts").exists() else None
-        downloads.write_downloads(dataset, results.history, edition.year, html_dir / "data", results.commitments)
-        (html_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        for leftover in (".buildinfo", "_sources"):
-            path = html_dir / leftover
-            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
-        problems = check_links(html_dir)
+        downloads.write_downloads(dataset, results.history, edition.year, staged / "data", results.commitments)
+        (staged / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        problems = check_links(staged)
         if problems:
             raise BuildFailed("link check failed:\n" + "\n".join(problems[:40]))
-        staged = work / "edition"
-        os.replace(html_dir, staged)
         swap_directory(staged, final)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import queue
 import re
@@ -23,9 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
 from ..config import BUILD_DIR, DEFAULT_DATA_DIR, LANGS, TEMPLATE_DIR
 from ..data import Dataset, load_dataset
+from ..data.schema import EVIDENCE, OBSERVATIONS, SEARCH_LOG, SOURCES
 from ..report.messages import Messages
 from ..report.render import CHART_DIR_ENV
 from ..report.text import esc
@@ -157,56 +160,132 @@ def output_dir_for(report_year: int, lang: str, build_dir: Path = BUILD_DIR) -> 
     return base / str(report_year) if lang == "zh" else base / "en" / str(report_year)
 
 
-RUN_KEY_FILE = ".run-key"
+PAGE_KEYS_FILE = ".page-keys.json"
+#: the tables whose rows belong to targets: a key-project page reads only its own targets' rows of these
+PER_TARGET_TABLES = (OBSERVATIONS, SOURCES, EVIDENCE, SEARCH_LOG)
 
 
-def run_key(report_year: int, lang: str, data_dir: Path, template_dir: Path) -> str:
-    """Everything an edition's notebooks depend on: data, templates, package code and parameters."""
+def _frame_digest(frame: pd.DataFrame | None) -> bytes:
+    if frame is None or frame.empty:
+        return b"-"
+    frame = frame.reset_index(drop=True)
+    return ("|".join(map(str, frame.columns)) + "\0").encode() + pd.util.hash_pandas_object(frame, index=False).values.tobytes()
+
+
+def _shared_digest(report_year: int, lang: str, dataset: Dataset, template_dir: Path) -> hashlib._Hash:
+    """What every page reads: parameters, templates, the package's code and messages, and every data file except
+    the per-target tables (those enter each page's key through the rows it reads)."""
     digest = hashlib.sha256(f"{report_year}|{lang}".encode())
+    data_dir = Path(dataset.data_dir)
+    per_target = {path for table in PER_TARGET_TABLES
+                  for path in data_dir.glob(f"{dataset.plan.folder}/{table.path}" if table.in_plan else table.path)}
     package = Path(__file__).resolve().parents[1]
-    for folder, pattern in ((Path(data_dir), "*"), (Path(template_dir), "*.ipynb"), (package, "*.py")):
+    for folder, pattern, skip in ((data_dir, "*", per_target), (Path(template_dir), "*.ipynb", set()),
+                                  (package, "*.py", set()), (package, "*.yml", set())):
         for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and not p.name.startswith(".")
-                           and "__pycache__" not in p.parts):
+                           and "__pycache__" not in p.parts and p not in skip):
             digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return digest
 
 
+def section_rows(dataset: Dataset, section_id: str) -> list[pd.DataFrame]:
+    """The rows of the per-target tables that a page of one section reads: its targets' observations (with the
+    related indicators' and other regions' figures of the same indicators), evidence, search log and sources."""
+    targets = dataset.targets[dataset.targets["section_id"] == section_id]
+    ids = set(targets["target_id"])
+    indicators = set(targets["indicator_key"].dropna())
+    if "related_indicator" in dataset.indicators:
+        related = dataset.indicators.loc[dataset.indicators["indicator_key"].isin(indicators), "related_indicator"]
+        indicators |= set(related.dropna()) - {""}
+    observations = dataset.observations[dataset.observations["indicator_key"].isin(indicators)]
+    evidence = (dataset.evidence[dataset.evidence["target_id"].isin(ids)] if dataset.evidence is not None
+                else None)
+    log = dataset.search_log[dataset.search_log["target_id"].isin(ids)]
+    cited = set(observations["source_id"]) | (set(evidence["source_id"]) if evidence is not None else set())
+    return [observations, evidence, log, dataset.sources[dataset.sources["source_id"].isin(cited)]]
+
+
+def page_keys(dataset: Dataset, jobs: list[PageJob], report_year: int, lang: str, template_dir: Path) -> dict[str, str]:
+    """One key per page: everything it reads. A key-project page reads the shared files and its own targets' rows
+    (:func:`section_rows`); the overview, mechanisms and sources pages summarise every target, so they read all
+    rows. A changed figure of one key project therefore changes that project's key and the summary pages' keys."""
+    shared = _shared_digest(report_year, lang, dataset, template_dir)
+    everything = [dataset.observations, dataset.evidence, dataset.search_log, dataset.sources]
+    keys = {}
+    for job in jobs:
+        digest = shared.copy()
+        section = job.parameters.get("project_id")
+        for frame in (section_rows(dataset, section) if section else everything):
+            digest.update(_frame_digest(frame))
+        keys[job.output] = digest.hexdigest()
+    return keys
 
 
 def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, data_dir: Path = DEFAULT_DATA_DIR,
                   build_dir: Path = BUILD_DIR, template_dir: Path = TEMPLATE_DIR, progress: bool = True,
                   only: list[str] | None = None, reuse: bool = True, dataset: Dataset | None = None) -> Path:
-    """Execute every page of one edition; returns the output directory. Raises :class:`NotebookFailed`.
+    """Execute the pages of one edition whose inputs changed; returns the output directory. Raises
+    :class:`NotebookFailed`.
 
-    When the previous run of the same edition had the same inputs (:func:`run_key`) its notebooks are reused.
+    Each page has a key (:func:`page_keys`); a page whose key is the one recorded by the previous run of the same
+    edition is reused as it is (its notebook and its charts), the others are executed. ``reuse=False`` executes
+    every page; ``only`` executes just the pages named (and records no keys).
     """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}")
     final = output_dir_for(report_year, lang, build_dir)
-    key = run_key(report_year, lang, data_dir, template_dir)
-    key_file = final / RUN_KEY_FILE
-    if reuse and not only and key_file.exists() and key_file.read_text() == key:
-        return final
     dataset = dataset if dataset is not None else load_dataset(data_dir)
     page_list = page_jobs(dataset, report_year, lang, Path(data_dir).resolve())
+    keys = page_keys(dataset, page_list, report_year, lang, template_dir)
     if only:
         page_list = [j for j in page_list if j.output in only]
+    previous = _recorded_keys(final) if reuse and not only else {}
+    to_run = [j for j in page_list if previous.get(j.output) != keys[j.output] or not (final / j.output).exists()]
+    if not to_run and not only:
+        return final
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{report_year}-{lang}-", dir=final.parent))
     workers = max(1, jobs or os.cpu_count() or 1)
-    bar = _progress(len(page_list), f"{report_year} {lang}", progress)
+    reused = [j for j in page_list if j not in to_run]
+    bar = _progress(len(to_run), f"{report_year} {lang}" + (f" ({len(reused)} reused)" if reused else ""), progress)
     try:
-        run_in_warm_kernels(page_list, workers, lambda job, warm: execute_job(
+        for job in reused:
+            shutil.copyfile(final / job.output, staging / job.output)
+        if reused and (final / "charts").is_dir():
+            shutil.copytree(final / "charts", staging / "charts")
+        run_in_warm_kernels(to_run, workers, lambda job, warm: execute_job(
             job, template_dir, staging, staging / "charts", warm=warm), staging, bar.update)
         bar.close()
+        _drop_unused_charts(staging)
         if not only:
-            (staging / RUN_KEY_FILE).write_text(key)
+            (staging / PAGE_KEYS_FILE).write_text(json.dumps(keys, indent=1, sort_keys=True), encoding="utf-8")
         swap_directory(staging, final)
     except BaseException:
         bar.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return final
+
+
+def _recorded_keys(folder: Path) -> dict[str, str]:
+    try:
+        return json.loads((folder / PAGE_KEYS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+_CHART_FILE = re.compile(r"chart-[0-9a-f]{16}\.svg")
+
+
+def _drop_unused_charts(folder: Path) -> None:
+    """Static chart images no notebook of the folder refers to any more (a reused folder keeps only live ones)."""
+    charts = folder / "charts"
+    if not charts.is_dir():
+        return
+    used = {name for nb in folder.glob("*.ipynb") for name in _CHART_FILE.findall(nb.read_text(encoding="utf-8"))}
+    for svg in charts.glob("chart-*.svg"):
+        if svg.name not in used:
+            svg.unlink()
 
 
 def run_in_warm_kernels(page_list: list[PageJob], workers: int, run_one, cwd: Path, done_one=lambda n: None) -> None:
