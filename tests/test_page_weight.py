@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
-from jinan_eval.edition.sphinx_ext import lighten, purge_icon_rules, typeset, used_icons
+from jinan_eval.edition.sphinx_ext import (
+    icon_codepoints,
+    lighten,
+    purge_icon_rules,
+    subset_icon_fonts,
+    typeset,
+    used_icons,
+)
 
 HEAD = (
     '<script defer src="_static/scripts/fontawesome.js?digest=1"></script>\n'
@@ -71,3 +79,21 @@ def test_icon_rules_of_unused_icons_are_dropped():
     assert used == {"fa-solid", "fa-bars", "fa-sunny"}
     out = purge_icon_rules(css, used)
     assert out == '.a{color:red}.fa-bars:before{content:"\\f0c9"}.fa-sun:before,.fa-sunny:before{content:"\\f185"}.b{margin:0}'
+
+
+def test_icon_codepoints_are_read_from_escapes_and_literal_characters():
+    css = '.fa-bars:before{content:"\\f0c9"}.x{--pst-icon-github:"\uf09b";}.y:after{content:"\\2014"}'
+    assert icon_codepoints(css) == {0xF0C9, 0xF09B}, "an ordinary character (the dash) is no icon"
+
+
+def test_icon_fonts_keep_only_the_glyphs_drawn(tmp_path):
+    import pydata_sphinx_theme
+    from fontTools.ttLib import TTFont
+
+    original = next(Path(pydata_sphinx_theme.__file__).parent.rglob("fa-solid-900.woff2"))
+    font = tmp_path / original.name
+    shutil.copyfile(original, font)
+    subset_icon_fonts(tmp_path, {0xF0C9, 0xF002})
+    kept = set(TTFont(font).getBestCmap())
+    assert kept == {0xF0C9, 0xF002}
+    assert font.stat().st_size < original.stat().st_size / 20

@@ -8,7 +8,8 @@ Page weight, once every page is written:
 * the search index (about 140 KB) and Sphinx's search scripts stay only on the search page, the one page that
   reads them;
 * the theme's style sheet keeps the rules of the icons some page or script names (``fa-magnifying-glass`` …) and
-  drops the other 1,800 (about 70 KB);
+  drops the other 1,800 (about 70 KB); the icon fonts are then cut down to the glyphs the style sheet still
+  draws (the solid font from 156 KB to a few KB);
 * sphinx-design's style sheet and tab script go: no page uses its components;
 * formulas are typeset to SVG here, at build time, by MathJax under Node (``tex2svg.cjs``), so no page ships
   MathJax (2 MB) to the reader: each formula becomes an inline SVG whose glyphs come from one hidden SVG the
@@ -40,6 +41,9 @@ SEARCH_INDEX = re.compile(r'\s*<script src="[^"]*(?:searchindex\.js|_static/sear
 THEME_CSS = Path("_static/styles/pydata-sphinx-theme.css")
 ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"[^"]*"\}')
 ICON_NAME = re.compile(r"fa-[a-z0-9-]+")
+ICON_FONTS = Path("_static/vendor/fontawesome/webfonts")
+CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{4,6})")
+PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010fffd]")
 UNUSED_ASSETS = re.compile(r'\s*(?:<link rel="stylesheet" type="text/css" href="[^"]*_static/sphinx-design\.min\.css[^"]*" />'
                            r'|<script [^>]*src="[^"]*_static/design-tabs\.js[^"]*"></script>'
                            r'|<script [^>]*src="[^"]*_static/mathjax-loader\.js[^"]*"></script>)')
@@ -137,6 +141,31 @@ def purge_icon_rules(css: str, used: set[str]) -> str:
     return ICON_RULE.sub(keep, css)
 
 
+def icon_codepoints(css: str) -> set[int]:
+    """The icon characters a style sheet draws: CSS escapes (``content:"\\f0c9"``) and private-use characters
+    written as they are (the theme's ``--pst-icon-…`` variables)."""
+    escaped = {int(m.group(1), 16) for m in CSS_ESCAPE.finditer(css)}
+    return {c for c in escaped if 0xE000 <= c <= 0xF8FF or c >= 0xF0000} | {ord(ch) for ch in PRIVATE_USE.findall(css)}
+
+
+def subset_icon_fonts(folder: Path, codepoints: set[int]) -> None:
+    """Cut every WOFF2 icon font of the folder down to the glyphs of ``codepoints`` (fontTools)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]
+    options.notdef_outline = True
+    for path in sorted(folder.glob("*.woff2")):
+        font = TTFont(path)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=sorted(codepoints))
+        subsetter.subset(font)
+        font.flavor = "woff2"
+        font.save(path)
+
+
 def _lighten_pages(app, exception) -> None:
     """Once every page is written: see the module docstring."""
     if exception is not None or app.builder.format != "html":
@@ -151,8 +180,10 @@ def _lighten_pages(app, exception) -> None:
     if css.exists():
         scripts = [p.read_text(encoding="utf-8", errors="replace") for p in (outdir / "_static").rglob("*.js")
                    if p.name != "fontawesome.js"]
-        css.write_text(purge_icon_rules(css.read_text(encoding="utf-8"), used_icons([*pages.values(), *scripts])),
-                       encoding="utf-8")
+        purged = purge_icon_rules(css.read_text(encoding="utf-8"), used_icons([*pages.values(), *scripts]))
+        css.write_text(purged, encoding="utf-8")
+        if (outdir / ICON_FONTS).is_dir():
+            subset_icon_fonts(outdir / ICON_FONTS, icon_codepoints(purged))
         (outdir / "_static" / "scripts" / "fontawesome.js").unlink(missing_ok=True)
 
 
