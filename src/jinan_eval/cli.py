@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .config import BUILD_DIR, DEFAULT_DATA_DIR, LANGS
 from .data import DataValidationError, load_dataset, validate
+from .store import BuildLocked
 
 
 def _print_report(report, *, quiet_warnings: bool = False) -> None:
@@ -126,6 +127,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     except NotebookFailed as exc:
         print(f"FAILED: {exc}", file=sys.stderr)
         return 1
+    except BuildLocked as exc:
+        print(f"BUSY: {exc}", file=sys.stderr)
+        return 4
     print(f"OK: notebooks in {out}")
     return 0
 
@@ -170,6 +174,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     except (NotebookFailed, BuildFailed) as exc:
         print(f"FAILED: {exc}\nThe previous edition and index were left as they were.", file=sys.stderr)
         return 1
+    except BuildLocked as exc:
+        print(f"BUSY: {exc}\nNothing was changed.", file=sys.stderr)
+        return 4
 
 
 def _common(p: argparse.ArgumentParser, lang: bool = False) -> None:

@@ -1,9 +1,25 @@
-"""Writing files so that a failure never leaves anything half-written."""
+"""Writing files so that a failure never leaves anything half-written — not even a ``kill -9``.
+
+* ``write_text_atomic`` / ``write_frames_atomic``: a temporary file beside the target, then one rename.
+* ``swap_directory``: a finished folder takes the place of the published one in **one** step, the kernel's
+  ``renameat2(RENAME_EXCHANGE)``: at every instant the path holds either the old folder or the new one. The old
+  folder ends up where the new one was (a staging area outside the published tree) and is removed afterwards; a
+  kill before that leaves it there, and the next build clears the staging area.
+* ``build_lock``: one build at a time per build directory (an advisory ``flock``, released by the kernel even when
+  the process is killed); a second build refuses at once and names the process that holds the lock.
+* ``checkpoint``: named points of a build at which a test can have the process killed (``JINAN_EVAL_KILL_AT``).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import fcntl
 import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -52,13 +68,105 @@ def write_frames_atomic(root: Path, frames: dict[str, pd.DataFrame], remove: lis
         path.unlink(missing_ok=True)
 
 
+KILL_ENV = "JINAN_EVAL_KILL_AT"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def checkpoint(name: str) -> None:
+    """A named point of a build: when ``JINAN_EVAL_KILL_AT`` names it, the process kills itself (SIGKILL), as a
+    crash or an impatient operator would. Used by the tests of what a killed build leaves behind."""
+    if os.environ.get(KILL_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths of one file system atomically (Linux ``renameat2``); False where the call is missing."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL):  # kernel or file system without the flag
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
 def swap_directory(staging: Path, final: Path) -> None:
-    """Put ``staging`` in the place of ``final`` by renames; the old directory is removed only afterwards."""
+    """Put the finished folder ``staging`` in the place of ``final`` in one atomic step (see the module docstring);
+    the previous folder, now at ``staging``, is removed afterwards."""
     final.parent.mkdir(parents=True, exist_ok=True)
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
-        os.replace(final, old)
+    if not final.exists():
+        os.replace(staging, final)
+        return
+    if _exchange(staging, final):
+        checkpoint("swapped")
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    # no atomic exchange on this system: two renames (a crash between them leaves ``final`` missing)
+    old = staging.with_name(staging.name + ".old")
+    os.replace(final, old)
     os.replace(staging, final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+class BuildLocked(RuntimeError):
+    pass
+
+
+_held: dict[Path, int] = {}
+
+
+@contextlib.contextmanager
+def build_lock(build_dir: Path):
+    """Hold the build directory's lock for the block (re-entrant within one process); refuse if another process
+    holds it."""
+    key = Path(build_dir).resolve()
+    if key in _held:
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
+    key.mkdir(parents=True, exist_ok=True)
+    fd = os.open(key / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 64).decode("ascii", "replace").strip() or "unknown"
+            raise BuildLocked(f"another build is running in {key} (process {holder}); run this one again when "
+                              "it has finished") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        _held[key] = 1
+        try:
+            yield
+        finally:
+            del _held[key]
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def staging_area(build_dir: Path) -> Path:
+    """Where builds assemble their folders: beside the published site, never inside it."""
+    return Path(build_dir) / "staging"
+
+
+def clear_leftovers(build_dir: Path) -> list[Path]:
+    """What a killed build left behind: the staging area, and the hidden folders earlier versions staged inside
+    the site and the notebooks folder. Call it only while holding the build lock. Returns what was removed."""
+    build_dir = Path(build_dir)
+    found = [p for p in staging_area(build_dir).glob("*")]
+    for folder in (build_dir / "site", build_dir / "site" / "en", build_dir / "notebooks", build_dir / "notebooks" / "en"):
+        if folder.is_dir():
+            found += [p for p in folder.iterdir() if p.is_dir() and p.name.startswith((".build-", ".staging-"))
+                      or p.is_dir() and p.name.startswith(".") and ".old-" in p.name]
+    for path in found:
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+    return found

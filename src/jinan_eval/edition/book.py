@@ -11,8 +11,10 @@ Layout of the published site::
                                       published): a rebuild re-reads and re-writes only the pages that changed
     _build/notebooks/[en/]<year>/     the executed notebooks, with each page's key (see run.py)
 
-An edition is assembled in a temporary directory next to its final place and renamed into place only when the
-whole build (notebooks, Sphinx with warnings as errors, downloads, link check) succeeded. An existing edition
+An edition is assembled in the staging area (``_build/staging/``, outside the published site) and takes the place of
+the published one in a single atomic step only when the whole build (notebooks, Sphinx with warnings as errors,
+downloads, link check) succeeded. One build runs at a time per build directory (a lock); each build first clears
+what a killed build may have left in the staging area. See the fault matrix in the README. An existing edition
 is never replaced without ``force``. The site index and switchers are rewritten atomically afterwards.
 """
 
@@ -40,7 +42,7 @@ from ..data import Dataset, load_dataset
 from ..report import book_pages, overview
 from ..report.context import Context
 from ..report.messages import Messages
-from ..store import swap_directory, write_text_atomic
+from ..store import build_lock, checkpoint, clear_leftovers, staging_area, swap_directory, write_text_atomic
 from ..vocabulary import RATED_KINDS, SECTION_MAIN
 from . import downloads
 from .run import page_jobs, run_notebooks
@@ -294,11 +296,23 @@ def sync_tree(fresh: Path, target: Path, keep: set[str] = frozenset()) -> list[s
     return changed
 
 
+def _die_with_parent() -> None:
+    """In the child, before it runs: the kernel kills it if the build process dies (Linux ``PR_SET_PDEATHSIG``),
+    so that no orphaned Sphinx keeps writing after a killed build."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux
+        pass
+
+
 def run_jupyter_book(src: Path) -> Path:
     """``jupyter-book build`` with warnings as errors and nitpicky references; returns the HTML dir."""
     cmd = [str(Path(os.sys.executable).with_name("jupyter-book")), "build", str(src), "--builder", "html",
            "-W", "-n", "--keep-going", "--quiet"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, preexec_fn=_die_with_parent)
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-40:])
         raise BuildFailed(f"jupyter-book build failed (warnings are errors):\n{tail}")
@@ -343,6 +357,8 @@ def built_editions(build_dir: Path = BUILD_DIR) -> list[dict]:
     site = build_dir / "site"
     found = []
     for manifest in list(site.glob(f"*/{MANIFEST}")) + list(site.glob(f"en/*/{MANIFEST}")):
+        if manifest.parent.name.startswith("."):  # never an edition: what an older, killed build left behind
+            continue
         info = json.loads(manifest.read_text(encoding="utf-8"))
         info["path"] = str(manifest.parent.relative_to(site))
         found.append(info)
@@ -410,54 +426,63 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
     """Build one edition end to end; returns its directory. Nothing is replaced unless all steps pass.
 
     The dataset is loaded once and the assessment computed once; both are handed down to every step."""
-    edition = Edition(int(year), lang)
-    final = edition.site_dir(build_dir)
-    if final.exists() and not force:
-        raise EditionExists(f"edition {edition.rel} already exists at {final}; use --force to rebuild it")
-    dataset = dataset if dataset is not None else load_dataset(data_dir, plan_id)
-    plan = dataset.plan
-    if edition.year not in plan.report_years:
-        raise BuildFailed(f"report year {edition.year} is outside the plan's report years "
-                          f"{plan.first_year}–{plan.target_year}")
-    manifest = manifest_for(edition, dataset, Path(data_dir))
-    manifest["build_key"] = build_key(edition, data_dir, template_dir)
-    results = EditionResults.compute(dataset, edition.year)
-    pages = [job.page for job in page_jobs(dataset, edition.year, lang, Path(data_dir).resolve())]
-    notebooks = run_notebooks(edition.year, lang, jobs=jobs, data_dir=data_dir, build_dir=build_dir,
-                              progress=progress, template_dir=template_dir, dataset=dataset)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".build-{edition.year}-{lang}-", dir=final.parent))
-    try:
-        fresh = work / "src"
-        fresh.mkdir()
-        prepare_source(edition, dataset, manifest, notebooks, fresh, pages, results, build_dir)
-        src = book_source_dir(edition, build_dir)
-        sync_tree(fresh, src, keep={"_build"})
-        html_dir = run_jupyter_book(src)
-        staged = work / "edition"
-        shutil.copytree(html_dir, staged, ignore=shutil.ignore_patterns(".buildinfo", "_sources"))
-        shutil.copytree(notebooks / "charts", staged / "charts", dirs_exist_ok=True) \
-            if (notebooks / "charts").exists() else None
-        downloads.write_downloads(dataset, results.history, edition.year, staged / "data", results.commitments)
-        (staged / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        problems = check_links(staged)
-        if problems:
-            raise BuildFailed("link check failed:\n" + "\n".join(problems[:40]))
-        swap_directory(staged, final)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    write_site_index(plan, build_dir)
-    return final
+    with build_lock(build_dir):
+        clear_leftovers(build_dir)
+        edition = Edition(int(year), lang)
+        final = edition.site_dir(build_dir)
+        if final.exists() and not force:
+            raise EditionExists(f"edition {edition.rel} already exists at {final}; use --force to rebuild it")
+        dataset = dataset if dataset is not None else load_dataset(data_dir, plan_id)
+        plan = dataset.plan
+        if edition.year not in plan.report_years:
+            raise BuildFailed(f"report year {edition.year} is outside the plan's report years "
+                              f"{plan.first_year}–{plan.target_year}")
+        manifest = manifest_for(edition, dataset, Path(data_dir))
+        manifest["build_key"] = build_key(edition, data_dir, template_dir)
+        results = EditionResults.compute(dataset, edition.year)
+        pages = [job.page for job in page_jobs(dataset, edition.year, lang, Path(data_dir).resolve())]
+        notebooks = run_notebooks(edition.year, lang, jobs=jobs, data_dir=data_dir, build_dir=build_dir,
+                                  progress=progress, template_dir=template_dir, dataset=dataset)
+        checkpoint("notebooks-run")
+        final.parent.mkdir(parents=True, exist_ok=True)
+        staging_area(build_dir).mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f"build-{edition.year}-{lang}-", dir=staging_area(build_dir)))
+        try:
+            fresh = work / "src"
+            fresh.mkdir()
+            prepare_source(edition, dataset, manifest, notebooks, fresh, pages, results, build_dir)
+            src = book_source_dir(edition, build_dir)
+            sync_tree(fresh, src, keep={"_build"})
+            html_dir = run_jupyter_book(src)
+            checkpoint("sphinx-done")
+            staged = work / "edition"
+            shutil.copytree(html_dir, staged, ignore=shutil.ignore_patterns(".buildinfo", "_sources"))
+            shutil.copytree(notebooks / "charts", staged / "charts", dirs_exist_ok=True) \
+                if (notebooks / "charts").exists() else None
+            downloads.write_downloads(dataset, results.history, edition.year, staged / "data", results.commitments)
+            (staged / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+            problems = check_links(staged)
+            if problems:
+                raise BuildFailed("link check failed:\n" + "\n".join(problems[:40]))
+            checkpoint("staged")
+            swap_directory(staged, final)
+            checkpoint("published")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        write_site_index(plan, build_dir)
+        return final
 
 
 def build_all(lang: str = "zh", force: bool = False, data_dir: Path = DEFAULT_DATA_DIR,
               build_dir: Path = BUILD_DIR, jobs: int | None = None, progress: bool = True,
               plan_id: str | None = None) -> list[Path]:
+    """Every edition of the plan (those missing, or all with ``force``), under one hold of the build lock."""
     dataset = load_dataset(data_dir, plan_id)
     built = []
-    for year in edition_years(dataset):
-        if Edition(year, lang).site_dir(build_dir).exists() and not force:
-            continue
-        built.append(build_edition(year, lang, force, data_dir, build_dir, jobs, progress, dataset=dataset))
-    write_site_index(dataset.plan, build_dir)
+    with build_lock(build_dir):
+        for year in edition_years(dataset):
+            if Edition(year, lang).site_dir(build_dir).exists() and not force:
+                continue
+            built.append(build_edition(year, lang, force, data_dir, build_dir, jobs, progress, dataset=dataset))
+        write_site_index(dataset.plan, build_dir)
     return built

@@ -32,7 +32,7 @@ from ..data.schema import EVIDENCE, OBSERVATIONS, SEARCH_LOG, SOURCES
 from ..report.messages import Messages
 from ..report.render import CHART_DIR_ENV
 from ..report.text import esc
-from ..store import swap_directory
+from ..store import build_lock, staging_area, swap_directory
 from ..vocabulary import SECTION_KEY_PROJECT
 
 # the kernel's own start-up warnings (e.g. about its local TCP sockets) would bury the progress bar
@@ -233,6 +233,13 @@ def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, d
     """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}")
+    with build_lock(build_dir):
+        return _run_notebooks(report_year, lang, jobs, data_dir, build_dir, template_dir, progress, only, reuse,
+                              dataset)
+
+
+def _run_notebooks(report_year, lang, jobs, data_dir, build_dir, template_dir, progress, only, reuse,
+                   dataset) -> Path:
     final = output_dir_for(report_year, lang, build_dir)
     dataset = dataset if dataset is not None else load_dataset(data_dir)
     page_list = page_jobs(dataset, report_year, lang, Path(data_dir).resolve())
@@ -244,7 +251,8 @@ def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, d
     if not to_run and not only:
         return final
     final.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".staging-{report_year}-{lang}-", dir=final.parent))
+    staging_area(build_dir).mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"notebooks-{report_year}-{lang}-", dir=staging_area(build_dir)))
     workers = max(1, jobs or os.cpu_count() or 1)
     reused = [j for j in page_list if j not in to_run]
     bar = _progress(len(to_run), f"{report_year} {lang}" + (f" ({len(reused)} reused)" if reused else ""), progress)
