@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,7 @@ from ..config import PlanConfigError, load_plan_config
 from ..store import write_frames_atomic
 from ..vocabulary import MEASURES_NEEDING_BASE_YEAR, OBSERVATION_MEASURES, OBSERVED, PERCENT_MEASURES, PLAN_TARGET
 from .problems import DataValidationError, Report
-from .read import decode_bytes
+from .read import decode_bytes, parse_rows, read_file_bytes
 from .schema import EVIDENCE, OBSERVATIONS, PREFERRED_NOTE, SOURCES
 
 COLLECTED_COLUMNS = ("indicator_key", "indicator_zh", "region", "year", "value", "unit", "measure",
@@ -133,17 +132,22 @@ def read_overrides(path: Path, report: Report) -> dict[tuple[str, int], dict[str
 def read_collected(path: Path, name: str, report: Report, columns: tuple[str, ...] = COLLECTED_COLUMNS
                    ) -> list[tuple[int, dict[str, str]]]:
     """(line number, cells stripped) of every row of a collected file that has the required columns."""
-    text = decode_bytes(path.read_bytes(), name, report)
+    raw = read_file_bytes(path, name, report, path.parent)
+    text = None if raw is None else decode_bytes(raw, name, report)
     if text is None:
         return []
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    header, records = parse_rows(text, name, report)
+    missing = [c for c in columns if c not in (header or [])]
     if missing:
         report.error(name, 1, ", ".join(missing), "column.missing", "collected file lacks required columns")
         return []
     rows = []
-    for row in reader:
-        rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}))
+    for line, cells in records:
+        if len(cells) > len(header):
+            report.error(name, line, None, "row.width", f"{len(cells)} cells where the header has {len(header)}")
+            continue
+        rows.append((line, {k: (v or "").strip() for k, v in zip(header, cells) if k}
+                     | {k: "" for k in header[len(cells):] if k}))
     return rows
 
 

@@ -8,6 +8,7 @@ and search log → target: each link is checked, and every problem is reported w
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,7 +165,62 @@ def check_observations(obs: pd.DataFrame, indicators: pd.DataFrame | None, regio
         report.error(rec.at_file, rec.at_line, "base_year", "observation.base_year", "base_year must precede year")
     if indicators is not None:
         _check_units(obs, indicators, report)
+    _check_ranges(obs, indicators, report)
     _check_conflicts(obs, report)
+
+
+#: no published figure of the plan's kind reaches this size; 1e308 and the like are typing accidents
+VALUE_LIMIT = 1e12
+#: a percentage change cannot fall below −100 %; above a tenfold rise it is a slip of the decimal point
+PERCENT_CHANGE_RANGE = (-100.0, 1000.0)
+
+
+def plausible_range(measure: str, unit: object, own: tuple[float | None, float | None] = (None, None)
+                    ) -> tuple[float, float]:
+    """The values an observation may take (documented with observations.value in the data dictionary)."""
+    if measure in PERCENT_MEASURES:
+        return PERCENT_CHANGE_RANGE
+    if measure == "yoy_change_abs":
+        return -VALUE_LIMIT, VALUE_LIMIT
+    low, high = (0.0, 100.0) if (unit == "%" and measure == "level") else (0.0, VALUE_LIMIT)
+    if measure == "level":
+        low = own[0] if own[0] is not None else low
+        high = own[1] if own[1] is not None else high
+    return low, high
+
+
+def _check_ranges(obs: pd.DataFrame, indicators: pd.DataFrame | None, report: Report) -> None:
+    own = {}
+    if indicators is not None:
+        for rec in indicators.itertuples():
+            bounds = tuple(None if pd.isna(getattr(rec, c, None)) else float(getattr(rec, c))
+                           for c in ("min_value", "max_value"))
+            own[rec.indicator_key] = bounds
+    for rec in obs.itertuples():
+        if pd.isna(rec.value):
+            continue
+        low, high = plausible_range(rec.measure, rec.unit, own.get(rec.indicator_key, (None, None)))
+        if not (math.isfinite(rec.value) and low <= rec.value <= high):
+            report.error(rec.at_file, rec.at_line, "value", "observation.range",
+                         f"{rec.value:g} is outside the plausible range {low:g} to {high:g} of a {rec.measure} in "
+                         f"{rec.unit} (data dictionary, observations.value)")
+
+
+def drop_exact_repeats(frame: pd.DataFrame, report: Report, what: str) -> pd.DataFrame:
+    """Rows repeated exactly (every column the same) are kept once, each repeat a warning naming both places."""
+    columns = [c for c in frame.columns if c not in ("at_file", "at_line")]
+    repeated = frame.duplicated(subset=columns, keep="first")
+    if not repeated.any():
+        return frame
+    first_at = {}
+    for rec in frame.itertuples():
+        values = tuple(getattr(rec, c) if not pd.isna(getattr(rec, c)) else None for c in columns)
+        if values not in first_at:
+            first_at[values] = f"{rec.at_file}:{rec.at_line}"
+        elif repeated.loc[rec.Index]:
+            report.warning(rec.at_file, rec.at_line, None, f"{what}.repeated",
+                           f"exact repeat of the {what} row at {first_at[values]}; kept once")
+    return frame.loc[~repeated].reset_index(drop=True)
 
 
 def _check_units(obs: pd.DataFrame, indicators: pd.DataFrame, report: Report) -> None:
@@ -301,6 +357,10 @@ def validate(data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None) -> t
     evidence = _read_optional(data_dir, EVIDENCE, report, plan)
     if observations is not None and "basis" not in observations.columns:
         observations["basis"] = pd.NA
+    if observations is not None:
+        observations = drop_exact_repeats(observations, report, "observation")
+    if evidence is not None:
+        evidence = drop_exact_repeats(evidence, report, "evidence")
     if regions is not None:
         check_plan_regions(plan, regions, report)
     if indicators is not None:

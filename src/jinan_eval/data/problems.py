@@ -21,8 +21,17 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file if self.row is None else f"{self.file}:{self.row}"
-        col = f" column '{self.column}'" if self.column else ""
-        return f"{self.severity.upper()} {where}{col} [{self.rule}] {self.message}"
+        col = f" column '{_clip(self.column, 60)}'" if self.column else ""
+        return f"{self.severity.upper()} {where}{col} [{self.rule}] {_clip(self.message, MESSAGE_CHARS)}"
+
+
+#: a problem line stays readable whatever the offending cell holds (a 2 MB cell is not echoed)
+MESSAGE_CHARS = 300
+
+
+def _clip(text: str, limit: int) -> str:
+    text = str(text)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
 @dataclass

@@ -5,8 +5,14 @@ Repaired with a warning (the meaning is not in doubt):
   * a UTF-8 byte-order mark (dropped);
   * full-width digits, signs and points in numeric cells (１２３ → 123);
   * thousands separators in numeric cells ("1,234" → 1234; only the strict 1,234,567.8 pattern).
+  * line endings of any kind: Windows (CR LF), Unix (LF) and old Mac (CR, Excel's "CSV (Macintosh)", with a
+    warning).
 Rejected (an error; the meaning is in doubt or the data is not there):
   * an empty file, a file without data rows, a missing column;
+  * a file over 50 MB (the largest table today is well under 1 MB; a bigger file is a mistake, and reading it
+    whole would take memory), and a file that is a link leading outside the data folder (never read, never shown);
+  * a cell longer than 20,000 characters (no figure, source or note needs one), or text the CSV format cannot
+    parse (an unclosed quote …), named by file and line;
   * "%" or a unit inside a numeric cell (is "12%" 12 or 0.12? the unit belongs in the unit column);
   * any other non-numeric value in a numeric column; type, range, choice and pattern violations.
 """
@@ -29,6 +35,10 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _UNIT_IN_CELL = re.compile(r"^[+-]?\d[\d.,]*\s*(%|‰|[^\d\s.,+-].*)$")
 _TRUE = {"true", "yes", "1", "y", "是"}
+#: the largest file accepted
+MAX_FILE_BYTES = 50 * 1024 * 1024
+#: the longest cell accepted (the csv module's own limit, 131,072, would end the read with a traceback)
+MAX_CELL_CHARS = 20_000
 _FALSE = {"false", "no", "0", "n", "否", ""}
 
 
@@ -50,20 +60,43 @@ def decode_bytes(raw: bytes, name: str, report: Report) -> str | None:
     return text
 
 
-def _parse_rows(text: str) -> tuple[list[str] | None, list[tuple[int, list[str]]]]:
-    """Parse CSV text into a header and (line number, cells) records; blank lines are skipped."""
-    reader = csv.reader(io.StringIO(text))
+def parse_rows(text: str, name: str = "", report: Report | None = None
+                ) -> tuple[list[str] | None, list[tuple[int, list[str]]]]:
+    """Parse CSV text into a header and (line number, cells) records; blank lines are skipped. Text the CSV format
+    cannot parse, and over-long cells, are errors of the report (the rows read up to there are returned)."""
+    report = report if report is not None else Report()
+    if "\r" in text and "\n" not in text:
+        report.warning(name, None, None, "line_endings", "old Mac line endings (CR only) read as line breaks "
+                       "(save as “CSV UTF-8” rather than “CSV (Macintosh)”)")
+    # universal newlines: CR, LF and CR LF all end a line
+    reader = csv.reader(io.StringIO(text, newline=None))
     header = None
     records: list[tuple[int, list[str]]] = []
     start = 1
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            limit = "field larger than field limit" in str(exc)
+            report.error(name, reader.line_num, None, "cell.too_long" if limit else "csv",
+                         f"a cell longer than {MAX_CELL_CHARS:,} characters" if limit
+                         else f"not readable as CSV: {exc}")
+            break
         line = start
         start = reader.line_num + 1
         if not any(c.strip() for c in cells):
             continue
         if header is None:
             header = [c.strip() for c in cells]
-        else:
+            continue
+        long_cells = [i for i, c in enumerate(cells) if len(c) > MAX_CELL_CHARS]
+        for i in long_cells:
+            column = header[i] if i < len(header) else f"cell {i + 1}"
+            report.error(name, line, column, "cell.too_long",
+                         f"{len(cells[i]):,} characters; a cell may hold at most {MAX_CELL_CHARS:,}")
+        if not long_cells:
             records.append((line, cells))
     return header, records
 
@@ -152,7 +185,7 @@ def _report_pandera_failures(exc: pa_errors.SchemaErrors, name: str, lines: list
 
 def read_table_text(text: str, table: Table, name: str, report: Report) -> pd.DataFrame | None:
     """Parse and check one table from decoded text. Returns the typed frame with a ``_line`` column."""
-    header, records = _parse_rows(text)
+    header, records = parse_rows(text, name, report)
     if header is None:
         report.error(name, None, None, "empty", "file is empty (no header, no rows)")
         return None
@@ -210,13 +243,30 @@ def _coerce_leniently(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     return out
 
 
+def read_file_bytes(path: Path, name: str, report: Report, data_dir: Path | None = None) -> bytes | None:
+    """A data file's bytes, or None with an error: unreadable, a link leading outside the data folder, too big."""
+    if data_dir is not None and path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(Path(data_dir).resolve()):
+            report.error(name, None, None, "file.link", "is a link to a file outside the data folder; not read")
+            return None
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            report.error(name, None, None, "file.size", f"{size / 1024 ** 2:,.0f} MB; a data file may be at most "
+                         f"{MAX_FILE_BYTES // 1024 ** 2} MB (split it by topic, as observations/ is)")
+            return None
+        return path.read_bytes()
+    except OSError as exc:
+        report.error(name, None, None, "file.missing", f"cannot read file: {exc.strerror}")
+        return None
+
+
 def read_table(path: Path, table: Table, report: Report, data_dir: Path | None = None) -> pd.DataFrame | None:
     """Read and check one CSV file of ``table``; problems are added to ``report``."""
     name = str(path.relative_to(data_dir)) if data_dir is not None else str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        report.error(name, None, None, "file.missing", f"cannot read file: {exc.strerror}")
+    raw = read_file_bytes(path, name, report, data_dir)
+    if raw is None:
         return None
     if not raw.strip():
         report.error(name, None, None, "empty", "file is empty (no header, no rows)")

@@ -151,6 +151,10 @@ INDICATORS = Table(
               required=False),
         Field("conversion_en", "str", "Why the related indicator does not give this one, English", nullable=True,
               required=False),
+        Field("min_value", "float", "Lowest plausible value of a level of this indicator, where the rule of its unit "
+              "does not fit (see observations.value)", nullable=True, required=False),
+        Field("max_value", "float", "Highest plausible value of a level of this indicator, where the rule of its "
+              "unit does not fit (see observations.value)", nullable=True, required=False),
     ),
     key=("indicator_key",),
 )
@@ -176,7 +180,10 @@ OBSERVATIONS = Table(
         Field("indicator_key", "str", "Indicator (indicators.csv)"),
         Field("region", "str", "Region code (regions.csv)"),
         _year("year", "Year the figure refers to"),
-        Field("value", "float", "The figure as published (converted only by an explicit mapping factor)"),
+        Field("value", "float", "The figure as published (converted only by an explicit mapping factor). Plausible "
+              "values only: a level in % is a share, 0 to 100; any other level, and an addition, is not negative; a % "
+              "change is at least −100 and at most 1,000; no value exceeds 10^12 in size. An indicator's own "
+              "min_value/max_value replace the level rule. Out of range is an error"),
         Field("unit", "str", "Unit of value"),
         Field("measure", "str", "level / yoy_change_pct / yoy_change_abs / cumulative_change_pct / "
               "cumulative_added / annual_added", choices=OBSERVATION_MEASURES),
