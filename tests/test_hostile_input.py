@@ -143,3 +143,15 @@ def test_an_oversized_file_is_refused_before_it_is_read(data_copy: Path, monkeyp
     sizes = [p for p in report.errors if p.rule == "file.size"]
     assert sizes and all(p.row is None for p in sizes)
     assert "sources.csv" in {p.file for p in sizes}
+
+
+def test_an_unknown_target_qualifier_is_an_error_not_a_crash_of_the_assessment(data_copy: Path):
+    from conftest import SHIPPED_PLAN
+
+    def plant(rows):
+        rows[3]["qualifier"] = "大约<b>"
+
+    rewrite_csv(data_copy / SHIPPED_PLAN / "targets.csv", plant)
+    report, _ = validate(data_copy)
+    errors = [p for p in report.errors if p.rule == "target.qualifier"]
+    assert [(p.file, p.row, p.column) for p in errors] == [(f"{SHIPPED_PLAN}/targets.csv", 5, "qualifier")]

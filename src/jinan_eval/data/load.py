@@ -26,6 +26,7 @@ from ..vocabulary import (
     OBSERVED,
     PERCENT_MEASURES,
     QUANTIFIED_KINDS,
+    TARGET_QUALIFIERS,
 )
 from .problems import DataValidationError, Report
 from .read import read_table
@@ -139,6 +140,13 @@ def check_targets(targets: pd.DataFrame, sections: pd.DataFrame | None, indicato
                          f"a '{rec.kind}' commitment carries no number of its own")
         if not pd.isna(rec.base_year) and not pd.isna(rec.target_year) and rec.base_year >= rec.target_year:
             report.error(rec.at_file, rec.at_line, "base_year", "target.years", "base_year must precede target_year")
+        words = [w.strip() for w in str(rec.qualifier or "").replace("；", ";").split(";") if w.strip()] \
+            if not pd.isna(rec.qualifier) else []
+        unknown = [w for w in words if w not in TARGET_QUALIFIERS]
+        if unknown:
+            report.error(rec.at_file, rec.at_line, "qualifier", "target.qualifier",
+                         f"unknown qualifier {', '.join(unknown)!s}; known: {'、'.join(sorted(TARGET_QUALIFIERS))} "
+                         "(several separated by ;)")
 
 
 def check_indicators(indicators: pd.DataFrame, sections: pd.DataFrame | None, report: Report) -> None:

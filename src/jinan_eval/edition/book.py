@@ -145,8 +145,10 @@ def book_config(edition: Edition, manifest: dict, dataset: Dataset) -> dict:
     config = yaml.safe_load(BOOK_CONFIG_TEMPLATE.read_text(encoding="utf-8"))
     m = Messages(edition.lang)
     plan = dataset.plan
-    config["title"] = m("page.book_title", title=plan.text("report_title", edition.lang), year=edition.year)
-    config["author"] = plan.text("report_title", edition.lang)
+    # the theme writes the title (sidebar brand) and the author (footer) into the page as markup: they are text
+    config["title"] = html.escape(m("page.book_title", title=plan.text("report_title", edition.lang),
+                                    year=edition.year), quote=True)
+    config["author"] = html.escape(plan.text("report_title", edition.lang), quote=True)
     sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
     sphinx_config["language"] = "zh_CN" if m.zh else "en"
     options = sphinx_config.setdefault("html_theme_options", {})

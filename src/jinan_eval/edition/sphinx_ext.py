@@ -63,6 +63,13 @@ def _is_thebe(script) -> bool:
     return any(marker in text for marker in THEBE_MARKERS)
 
 
+def _escape_print_title(app, pagename, templatename, context, doctree) -> None:
+    """sphinx-book-theme puts the page title's plain text (entities decoded) into the print header as markup;
+    it is text, whatever the plan's tables make it say."""
+    if isinstance(context.get("pagetitle"), str):
+        context["pagetitle"] = html.escape(context["pagetitle"], quote=True)
+
+
 def _clean_scripts(app, pagename, templatename, context, doctree) -> None:
     scripts = context.get("script_files")
     if not scripts:
@@ -189,5 +196,6 @@ def _lighten_pages(app, exception) -> None:
 
 def setup(app):
     app.connect("html-page-context", _clean_scripts, priority=900)
+    app.connect("html-page-context", _escape_print_title, priority=900)
     app.connect("build-finished", _lighten_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

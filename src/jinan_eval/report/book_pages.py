@@ -103,7 +103,7 @@ def changes_page(year: int, lang: str, dataset: Dataset, current: pd.DataFrame, 
                 year_word(year): moved["level"].map(lambda lv: m(f"level.{lv}")),
             }))]
     region_name = dataset.regions.set_index("region").loc[dataset.plan.region, "name_zh" if m.zh else "name_en"]
-    lines += ["", m("text.changes_new", year=year, n=len(new), region=region_name,
+    lines += ["", m("text.changes_new", year=year, n=len(new), region=esc(region_name),
                     n_region=int((new["region"] == dataset.plan.region).sum()))]
     if len(new):
         names = dict(zip(dataset.indicators["indicator_key"], dataset.indicators["name_zh" if m.zh else "name_en"]))

@@ -27,7 +27,7 @@ def coverage_blocks(ctx: Context) -> list:
     with_data = coverage.groupby("indicator")["rows"].sum()
     region = ctx.region_name()
     sentence = m("text.coverage_sentence", n=len(target_keys), with_data=int((with_data > 0).sum()),
-                 without=int((with_data == 0).sum()), region=region)
+                 without=int((with_data == 0).sum()), region=esc(region))
     return [Markdown(sentence), charts.coverage_chart(coverage, ctx.lang, m("text.coverage_title", region=region))]
 
 

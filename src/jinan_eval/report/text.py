@@ -63,6 +63,7 @@ def _int(value: object) -> int | None:
 
 def unrated_sentence(row: dict, m: Messages, region: str = "") -> str:
     """Why a target has no rating: status, year and the reasons, in plain words."""
+    region = esc(region)
     why = m.reasons(row.get("reason"), region) or m("reason.no_figures", region=region)
     key = "text.unknown" if row["status"] == UNKNOWN else "text.insufficient"
     flags = m.flags(row.get("flags"))
@@ -75,7 +76,8 @@ def progress_sentence(target: dict, row: dict, unit: str, m: Messages, region: s
     status = row["status"]
     kind = target["kind"]
     if kind == MILESTONE_KIND:
-        text = unrated_sentence(row, m, region) if status in GAP_STATUSES else m.reasons(row.get("reason"), region)
+        text = (unrated_sentence(row, m, region) if status in GAP_STATUSES
+                else m.reasons(row.get("reason"), esc(region)))
         if _int(row.get("latest_year")) is not None:
             text += ("" if m.zh else " ") + m("text.milestone_latest", year=_int(row["latest_year"]),
                                                value=num(row.get("latest_value"), 2))
