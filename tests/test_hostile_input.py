@@ -155,3 +155,24 @@ def test_an_unknown_target_qualifier_is_an_error_not_a_crash_of_the_assessment(d
     report, _ = validate(data_copy)
     errors = [p for p in report.errors if p.rule == "target.qualifier"]
     assert [(p.file, p.row, p.column) for p in errors] == [(f"{SHIPPED_PLAN}/targets.csv", 5, "qualifier")]
+
+
+@pytest.mark.parametrize("command", [["build", "--year", "1999"], ["assess", "--year", "1999"],
+                                     ["run", "--year", "1999"], ["workbook", "--year", "1999", "--out", "x.xlsx"]])
+def test_a_year_outside_the_plan_is_refused_before_any_work(tmp_path: Path, command: list[str]):
+    extra = ["--build-dir", str(tmp_path / "build")] if command[0] == "build" else []
+    proc = subprocess.run([CLI, *command, *extra], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert "outside the plan's report years 2021–2025" in proc.stderr
+    assert not (tmp_path / "build").exists() and not (tmp_path / "x.xlsx").exists()
+    assert not (Path(__file__).parents[1] / "_build" / "notebooks" / "1999").exists()
+
+
+@pytest.mark.parametrize("command", [["validate"], ["run", "--year", "2025"], ["build"], ["assess", "--year", "2025"]])
+def test_a_data_dir_that_holds_no_plan_is_refused_before_anything_is_read(tmp_path: Path, command: list[str]):
+    extra = ["--build-dir", str(tmp_path / "build")] if command[0] == "build" else []
+    proc = subprocess.run([CLI, *command, "--data-dir", "/", *extra], capture_output=True, text=True, timeout=60)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "holds no plan" in out and "Traceback" not in out
+    assert not (tmp_path / "build").exists()

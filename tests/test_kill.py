@@ -90,3 +90,19 @@ def test_a_second_build_refuses_while_one_runs_and_changes_nothing(build):
     assert second.returncode == 4
     assert "another build is running" in second.stderr and str(os.getpid()) in second.stderr
     assert diff_snapshots(before, snapshot(build / "site")) == []
+
+
+def test_a_full_disk_while_the_edition_is_assembled_changes_nothing(build, monkeypatch):
+    import errno
+
+    from jinan_eval.edition import book
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    before = snapshot(build / "site")
+    monkeypatch.setattr(book.downloads, "write_downloads", no_space)
+    with pytest.raises(OSError, match="No space left"):
+        build_edition(YEAR, force=True, build_dir=build, progress=False)
+    assert diff_snapshots(before, snapshot(build / "site")) == []
+    assert list(staging_area(build).glob("*")) == []

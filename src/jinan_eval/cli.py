@@ -177,6 +177,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     except BuildLocked as exc:
         print(f"BUSY: {exc}\nNothing was changed.", file=sys.stderr)
         return 4
+    except OSError as exc:  # a full disk, a folder that cannot be written …
+        print(f"FAILED: {exc}\nThe previous edition and index were left as they were.", file=sys.stderr)
+        return 1
 
 
 def _common(p: argparse.ArgumentParser, lang: bool = False) -> None:
