@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 
 YEAR = 2025
 #: every named point of a build, in the order a build passes them
-KILL_POINTS = ["notebooks-run", "sphinx-done", "staged", "swapped", "published"]
+KILL_POINTS = ["notebooks-run", "sphinx-running", "sphinx-done", "staged", "swapped", "published"]
 CLI = str(Path(sys.executable).with_name("jinan-eval"))
 TEXT_SUFFIXES = {".html", ".json", ".js", ".csv", ".txt", ".css"}
 
@@ -44,6 +44,15 @@ def cli_build(folder: Path, kill_at: str | None = None) -> subprocess.CompletedP
         env[KILL_ENV] = kill_at
     return subprocess.run([CLI, "build", "--year", str(YEAR), "--force", "--build-dir", str(folder)],
                           env=env, capture_output=True, text=True, timeout=900)
+
+
+def sphinx_running(folder: Path) -> bool:
+    """Whether a jupyter-book process works on this build directory (it must die with the build)."""
+    import time
+
+    time.sleep(0.5)
+    procs = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    return any("jupyter-book" in line and str(folder) in line for line in procs.splitlines())
 
 
 def pages(folder: Path) -> list[str]:
@@ -76,6 +85,7 @@ def test_a_build_killed_at_any_point_leaves_the_site_serving_and_needs_no_cleanu
         killed = cli_build(build, point)
         assert killed.returncode == -9, f"{point}: the build was not killed there:\n{killed.stderr[-2000:]}"
         assert_site_serves(build, expected)
+        assert not sphinx_running(build), f"{point}: a Sphinx of the killed build still runs"
     finished = cli_build(build)
     assert finished.returncode == 0, finished.stderr[-2000:]
     assert_site_serves(build, expected)

@@ -314,9 +314,12 @@ def run_jupyter_book(src: Path) -> Path:
     """``jupyter-book build`` with warnings as errors and nitpicky references; returns the HTML dir."""
     cmd = [str(Path(os.sys.executable).with_name("jupyter-book")), "build", str(src), "--builder", "html",
            "-W", "-n", "--keep-going", "--quiet"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, preexec_fn=_die_with_parent)
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          preexec_fn=_die_with_parent) as proc:
+        checkpoint("sphinx-running")  # a test may kill the build here, while Sphinx writes
+        output, _ = proc.communicate()
     if proc.returncode != 0:
-        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-40:])
+        tail = "\n".join(output.strip().splitlines()[-40:])
         raise BuildFailed(f"jupyter-book build failed (warnings are errors):\n{tail}")
     return src / "_build" / "html"
 
