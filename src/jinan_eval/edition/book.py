@@ -29,6 +29,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -444,27 +445,34 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
                               f"{plan.first_year}–{plan.target_year}")
         manifest = manifest_for(edition, dataset, Path(data_dir))
         manifest["build_key"] = build_key(edition, data_dir, template_dir)
-        results = EditionResults.compute(dataset, edition.year)
         pages = [job.page for job in page_jobs(dataset, edition.year, lang, Path(data_dir).resolve())]
-        notebooks = run_notebooks(edition.year, lang, jobs=jobs, data_dir=data_dir, build_dir=build_dir,
-                                  progress=progress, template_dir=template_dir, dataset=dataset)
-        checkpoint("notebooks-run")
         final.parent.mkdir(parents=True, exist_ok=True)
         staging_area(build_dir).mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f"build-{edition.year}-{lang}-", dir=staging_area(build_dir)))
+        # the notebooks run in kernels and Sphinx in a child process: meanwhile this process computes the
+        # assessment and then writes the downloads, instead of waiting
+        side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="edition-side")
         try:
+            computing = side.submit(EditionResults.compute, dataset, edition.year)
+            notebooks = run_notebooks(edition.year, lang, jobs=jobs, data_dir=data_dir, build_dir=build_dir,
+                                      progress=progress, template_dir=template_dir, dataset=dataset)
+            checkpoint("notebooks-run")
+            results = computing.result()
             fresh = work / "src"
             fresh.mkdir()
             prepare_source(edition, dataset, manifest, notebooks, fresh, pages, results, build_dir)
             src = book_source_dir(edition, build_dir)
             sync_tree(fresh, src, keep={"_build"})
+            writing = side.submit(downloads.write_downloads, dataset, results.history, edition.year, work / "data",
+                                  results.commitments)
             html_dir = run_jupyter_book(src)
             checkpoint("sphinx-done")
             staged = work / "edition"
             shutil.copytree(html_dir, staged, ignore=shutil.ignore_patterns(".buildinfo", "_sources"))
             shutil.copytree(notebooks / "charts", staged / "charts", dirs_exist_ok=True) \
                 if (notebooks / "charts").exists() else None
-            downloads.write_downloads(dataset, results.history, edition.year, staged / "data", results.commitments)
+            writing.result()
+            os.replace(work / "data", staged / "data")
             (staged / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
             problems = check_links(staged)
             if problems:
@@ -473,6 +481,7 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
             swap_directory(staged, final)
             checkpoint("published")
         finally:
+            side.shutdown(wait=True, cancel_futures=True)
             shutil.rmtree(work, ignore_errors=True)
         write_site_index(plan, build_dir)
         return final
