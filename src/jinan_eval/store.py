@@ -158,6 +158,23 @@ def staging_area(build_dir: Path) -> Path:
     return Path(build_dir) / "staging"
 
 
+def staging_folder(build_dir: Path, prefix: str) -> Path:
+    """A new, empty folder of the staging area (on the same file system as the folder it will replace)."""
+    staging_area(build_dir).mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=staging_area(build_dir)))
+
+
+def hash_files(digest, folder: Path, pattern: str = "*", skip=frozenset(), hidden: bool = True):
+    """Add every file of ``folder`` matching ``pattern`` (path and bytes, in sorted order) to ``digest``; caches
+    (``__pycache__``), the paths in ``skip`` and, unless ``hidden``, files whose name starts with "." are left
+    out. Returns the digest."""
+    folder = Path(folder)
+    for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts
+                       and p not in skip and (hidden or not p.name.startswith("."))):
+        digest.update(str(path.relative_to(folder)).encode("utf-8") + b"\0" + path.read_bytes())
+    return digest
+
+
 def clear_leftovers(build_dir: Path) -> list[Path]:
     """What a killed build left behind: the staging area, and the hidden folders earlier versions staged inside
     the site and the notebooks folder. Call it only while holding the build lock. Returns what was removed."""

@@ -110,6 +110,13 @@ TARGET_QUALIFIERS = (APPROXIMATE_QUALIFIERS | ASPIRATIONAL_QUALIFIERS | INCLUSIV
                      | STRICT_BOUND_QUALIFIERS)
 QUALIFIERS = ("约", "左右", "力争", "以上", "以内", "超过", "优于", "不低于", "突破", "余", "多")
 
+
+def qualifier_words(text: object) -> list[str]:
+    """The words of a qualifier cell: several separated by ; (or the full-width ；), empty cells none."""
+    if text is None or (isinstance(text, float) and text != text):
+        return []
+    return [t.strip() for t in str(text).replace("；", ";").split(";") if t.strip()]
+
 # --- routes -----------------------------------------------------------------------
 
 ROUTE_LEVELS = "levels"

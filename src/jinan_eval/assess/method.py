@@ -20,6 +20,7 @@ from ..vocabulary import (
     ROUTE_LEVELS,
     STRICT_BOUND_QUALIFIERS,
     TARGET_QUALIFIERS,
+    qualifier_words,
 )
 
 # --- qualifiers -----------------------------------------------------------------
@@ -44,9 +45,7 @@ class Qualifier:
 
 def parse_qualifier(text: object) -> Qualifier:
     """Parse a plan qualifier such as "", "约", "力争;以上" into a :class:`Qualifier`."""
-    if text is None or (isinstance(text, float) and text != text):
-        return Qualifier()
-    tokens = [t.strip() for t in str(text).replace("；", ";").split(";") if t.strip()]
+    tokens = qualifier_words(text)
     unknown = [t for t in tokens if t not in KNOWN_QUALIFIERS]
     if unknown:
         raise ValueError(f"unknown target qualifier(s) {unknown!r} in {text!r}")

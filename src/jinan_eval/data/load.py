@@ -220,14 +220,12 @@ def drop_exact_repeats(frame: pd.DataFrame, report: Report, what: str) -> pd.Dat
     repeated = frame.duplicated(subset=columns, keep="first")
     if not repeated.any():
         return frame
-    first_at = {}
-    for rec in frame.itertuples():
-        values = tuple(getattr(rec, c) if not pd.isna(getattr(rec, c)) else None for c in columns)
-        if values not in first_at:
-            first_at[values] = f"{rec.at_file}:{rec.at_line}"
-        elif repeated.loc[rec.Index]:
+    copies = frame[frame.duplicated(subset=columns, keep=False)]
+    for _, group in copies.groupby(columns, dropna=False, sort=False):
+        first = f"{group['at_file'].iloc[0]}:{group['at_line'].iloc[0]}"
+        for rec in group.iloc[1:].itertuples():
             report.warning(rec.at_file, rec.at_line, None, f"{what}.repeated",
-                           f"exact repeat of the {what} row at {first_at[values]}; kept once")
+                           f"exact repeat of the {what} row at {first}; kept once")
     return frame.loc[~repeated].reset_index(drop=True)
 
 

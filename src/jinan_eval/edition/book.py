@@ -28,7 +28,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +42,15 @@ from ..data import Dataset, load_dataset
 from ..report import book_pages, overview
 from ..report.context import Context
 from ..report.messages import Messages
-from ..store import build_lock, checkpoint, clear_leftovers, staging_area, swap_directory, write_text_atomic
+from ..store import (
+    build_lock,
+    checkpoint,
+    clear_leftovers,
+    hash_files,
+    staging_folder,
+    swap_directory,
+    write_text_atomic,
+)
 from ..vocabulary import RATED_KINDS, SECTION_MAIN
 from . import downloads
 from .run import page_jobs, run_notebooks
@@ -81,11 +88,7 @@ class Edition:
 
 def data_hash(data_dir: Path) -> str:
     """SHA-256 over every file of the data directory (path and bytes), in sorted order."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in Path(data_dir).rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(data_dir)).encode("utf-8") + b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return hash_files(hashlib.sha256(), data_dir).hexdigest()
 
 
 def git_commit(root: Path = ROOT) -> str:
@@ -407,11 +410,10 @@ def switcher_entries(editions: list[dict], lang: str) -> list[dict]:
 def build_key(edition: Edition, data_dir: Path, template_dir: Path) -> str:
     """Everything an edition is built from: data, templates, package code, book sources and parameters."""
     digest = hashlib.sha256(f"{edition.year}|{edition.lang}".encode())
-    folders = ((Path(data_dir), "*"), (Path(template_dir), "*.ipynb"), (Path(__file__).resolve().parents[1], "*.py"),
-               (Path(__file__).resolve().parents[1], "*.yml"), (BOOK_DIR, "*"))
-    for folder, pattern in folders:
-        for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    package = Path(__file__).resolve().parents[1]
+    for folder, pattern in ((data_dir, "*"), (template_dir, "*.ipynb"), (package, "*.py"), (package, "*.yml"),
+                            (BOOK_DIR, "*")):
+        hash_files(digest, folder, pattern)
     digest.update(BOOK_CONFIG_TEMPLATE.read_bytes())
     return digest.hexdigest()
 
@@ -447,8 +449,7 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
         manifest["build_key"] = build_key(edition, data_dir, template_dir)
         pages = [job.page for job in page_jobs(dataset, edition.year, lang, Path(data_dir).resolve())]
         final.parent.mkdir(parents=True, exist_ok=True)
-        staging_area(build_dir).mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f"build-{edition.year}-{lang}-", dir=staging_area(build_dir)))
+        work = staging_folder(build_dir, f"build-{edition.year}-{lang}-")
         # the notebooks run in kernels and Sphinx in a child process: meanwhile this process computes the
         # assessment and then writes the downloads, instead of waiting
         side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="edition-side")

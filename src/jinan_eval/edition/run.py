@@ -18,7 +18,6 @@ import os
 import queue
 import re
 import shutil
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,7 @@ from ..data.schema import EVIDENCE, OBSERVATIONS, SEARCH_LOG, SOURCES
 from ..report.messages import Messages
 from ..report.render import CHART_DIR_ENV
 from ..report.text import esc
-from ..store import build_lock, staging_area, swap_directory
+from ..store import build_lock, hash_files, staging_folder, swap_directory
 from ..vocabulary import SECTION_KEY_PROJECT
 
 # the kernel's own start-up warnings (e.g. about its local TCP sockets) would bury the progress bar
@@ -180,11 +179,9 @@ def _shared_digest(report_year: int, lang: str, dataset: Dataset, template_dir: 
     per_target = {path for table in PER_TARGET_TABLES
                   for path in data_dir.glob(f"{dataset.plan.folder}/{table.path}" if table.in_plan else table.path)}
     package = Path(__file__).resolve().parents[1]
-    for folder, pattern, skip in ((data_dir, "*", per_target), (Path(template_dir), "*.ipynb", set()),
-                                  (package, "*.py", set()), (package, "*.yml", set())):
-        for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and not p.name.startswith(".")
-                           and "__pycache__" not in p.parts and p not in skip):
-            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    hash_files(digest, data_dir, skip=per_target, hidden=False)
+    for folder, pattern in ((template_dir, "*.ipynb"), (package, "*.py"), (package, "*.yml")):
+        hash_files(digest, folder, pattern, hidden=False)
     return digest
 
 
@@ -234,45 +231,38 @@ def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, d
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}")
     with build_lock(build_dir):
-        return _run_notebooks(report_year, lang, jobs, data_dir, build_dir, template_dir, progress, only, reuse,
-                              dataset)
-
-
-def _run_notebooks(report_year, lang, jobs, data_dir, build_dir, template_dir, progress, only, reuse,
-                   dataset) -> Path:
-    final = output_dir_for(report_year, lang, build_dir)
-    dataset = dataset if dataset is not None else load_dataset(data_dir)
-    page_list = page_jobs(dataset, report_year, lang, Path(data_dir).resolve())
-    keys = page_keys(dataset, page_list, report_year, lang, template_dir)
-    if only:
-        page_list = [j for j in page_list if j.output in only]
-    previous = _recorded_keys(final) if reuse and not only else {}
-    to_run = [j for j in page_list if previous.get(j.output) != keys[j.output] or not (final / j.output).exists()]
-    if not to_run and not only:
+        final = output_dir_for(report_year, lang, build_dir)
+        dataset = dataset if dataset is not None else load_dataset(data_dir)
+        page_list = page_jobs(dataset, report_year, lang, Path(data_dir).resolve())
+        keys = page_keys(dataset, page_list, report_year, lang, template_dir)
+        if only:
+            page_list = [j for j in page_list if j.output in only]
+        previous = _recorded_keys(final) if reuse and not only else {}
+        to_run = [j for j in page_list if previous.get(j.output) != keys[j.output] or not (final / j.output).exists()]
+        if not to_run and not only:
+            return final
+        final.parent.mkdir(parents=True, exist_ok=True)
+        staging = staging_folder(build_dir, f"notebooks-{report_year}-{lang}-")
+        workers = max(1, jobs or os.cpu_count() or 1)
+        reused = [j for j in page_list if j not in to_run]
+        bar = _progress(len(to_run), f"{report_year} {lang}" + (f" ({len(reused)} reused)" if reused else ""), progress)
+        try:
+            for job in reused:
+                shutil.copyfile(final / job.output, staging / job.output)
+            if reused and (final / "charts").is_dir():
+                shutil.copytree(final / "charts", staging / "charts")
+            run_in_warm_kernels(to_run, workers, lambda job, warm: execute_job(
+                job, template_dir, staging, staging / "charts", warm=warm), staging, bar.update)
+            bar.close()
+            _drop_unused_charts(staging)
+            if not only:
+                (staging / PAGE_KEYS_FILE).write_text(json.dumps(keys, indent=1, sort_keys=True), encoding="utf-8")
+            swap_directory(staging, final)
+        except BaseException:
+            bar.close()
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         return final
-    final.parent.mkdir(parents=True, exist_ok=True)
-    staging_area(build_dir).mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"notebooks-{report_year}-{lang}-", dir=staging_area(build_dir)))
-    workers = max(1, jobs or os.cpu_count() or 1)
-    reused = [j for j in page_list if j not in to_run]
-    bar = _progress(len(to_run), f"{report_year} {lang}" + (f" ({len(reused)} reused)" if reused else ""), progress)
-    try:
-        for job in reused:
-            shutil.copyfile(final / job.output, staging / job.output)
-        if reused and (final / "charts").is_dir():
-            shutil.copytree(final / "charts", staging / "charts")
-        run_in_warm_kernels(to_run, workers, lambda job, warm: execute_job(
-            job, template_dir, staging, staging / "charts", warm=warm), staging, bar.update)
-        bar.close()
-        _drop_unused_charts(staging)
-        if not only:
-            (staging / PAGE_KEYS_FILE).write_text(json.dumps(keys, indent=1, sort_keys=True), encoding="utf-8")
-        swap_directory(staging, final)
-    except BaseException:
-        bar.close()
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return final
 
 
 def _recorded_keys(folder: Path) -> dict[str, str]:
