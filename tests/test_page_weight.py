@@ -97,3 +97,28 @@ def test_icon_fonts_keep_only_the_glyphs_drawn(tmp_path):
     kept = set(TTFont(font).getBestCmap())
     assert kept == {0xF0C9, 0xF002}
     assert font.stat().st_size < original.stat().st_size / 20
+
+
+def test_icon_fonts_cut_twice_are_the_same_bytes_and_an_earlier_cut_is_reused(tmp_path):
+    import pydata_sphinx_theme
+
+    original = next(Path(pydata_sphinx_theme.__file__).parent.rglob("fa-solid-900.woff2"))
+    cuts = []
+    for run in ("first", "second"):
+        folder = tmp_path / run
+        folder.mkdir()
+        shutil.copyfile(original, folder / original.name)
+        subset_icon_fonts(folder, {0xF0C9, 0xF002}, cache=tmp_path / "cache")
+        cuts.append((folder / original.name).read_bytes())
+    assert cuts[0] == cuts[1], "the cut font keeps the original's time stamp: no build date in its bytes"
+    [cached] = (tmp_path / "cache").iterdir()
+    assert cached.read_bytes() == cuts[0]
+    cached.write_bytes(b"marker")  # the next cut to the same glyphs is the cached file, not a new subset
+    folder = tmp_path / "third"
+    folder.mkdir()
+    shutil.copyfile(original, folder / original.name)
+    subset_icon_fonts(folder, {0xF0C9, 0xF002}, cache=tmp_path / "cache")
+    assert (folder / original.name).read_bytes() == b"marker"
+    shutil.copyfile(original, folder / original.name)
+    subset_icon_fonts(folder, {0xF0C9}, cache=tmp_path / "cache")  # other glyphs: another entry
+    assert len(list((tmp_path / "cache").iterdir())) == 2

@@ -10,6 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from .edition.startup import skip_unused_imports
+
+skip_unused_imports()  # before anything imports jsonschema: see edition/startup.py
+
 from .config import BUILD_DIR, DEFAULT_DATA_DIR, LANGS
 from .data import DataValidationError, load_dataset, validate
 from .store import BuildLocked

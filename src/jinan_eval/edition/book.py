@@ -53,7 +53,7 @@ from ..store import (
 )
 from ..vocabulary import RATED_KINDS, SECTION_MAIN
 from . import downloads
-from .run import page_jobs, run_notebooks
+from .run import KernelPool, page_jobs, run_notebooks
 
 VENDOR_FILES = {
     "vega.min.js": "vega/build/vega.min.js",
@@ -253,15 +253,16 @@ def markdown_pages(edition: Edition, dataset: Dataset, manifest: dict, results: 
     }
 
 
-def prepare_source(edition: Edition, dataset: Dataset, manifest: dict, notebooks: Path, src: Path,
+def prepare_source(edition: Edition, dataset: Dataset, manifest: dict, notebooks: Path | None, src: Path,
                    pages: list[str], results: EditionResults, build_dir: Path = BUILD_DIR) -> None:
-    """Assemble the Jupyter Book source of one edition in ``src``."""
+    """Assemble the Jupyter Book source of one edition in ``src`` (the executed notebooks of ``notebooks`` too,
+    unless it is None)."""
     # Jupyter Book adds every .js file of a static path to every page. The vendored libraries (and the MathJax
     # loader) are therefore copied as "extra" files into the output's _static/ and listed in _config.yml.
     shutil.copytree(BOOK_DIR / "_static", src / "_static")
     shutil.copytree(BOOK_DIR / "_vendor", src / "_extra" / "_static")
     vendor_static(src / "_extra" / "_static")
-    for nb in notebooks.glob("*.ipynb"):
+    for nb in notebooks.glob("*.ipynb") if notebooks is not None else []:
         shutil.copyfile(nb, src / nb.name)
     (src / "_config.yml").write_text(yaml.safe_dump(book_config(edition, manifest, dataset), allow_unicode=True,
                                                     sort_keys=False), encoding="utf-8")
@@ -314,18 +315,33 @@ def _die_with_parent() -> None:
         pass
 
 
-def run_jupyter_book(src: Path) -> Path:
-    """``jupyter-book build`` with warnings as errors and nitpicky references; returns the HTML dir."""
-    cmd = [str(Path(os.sys.executable).with_name("jupyter-book")), "build", str(src), "--builder", "html",
-           "-W", "-n", "--keep-going", "--quiet"]
-    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          preexec_fn=_die_with_parent) as proc:
+class SphinxProcess:
+    """``jupyter-book build`` (warnings as errors, nitpicky references) in a child process started before it is
+    needed (:mod:`.sphinx_child`): its start-up overlaps the notebooks. The child dies with the build process; a
+    build that stops before :meth:`build` ends it without building."""
+
+    def __init__(self, lang: str) -> None:
+        self.proc = subprocess.Popen([os.sys.executable, "-m", "jinan_eval.edition.sphinx_child", lang],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     text=True, preexec_fn=_die_with_parent)
+
+    def build(self, src: Path) -> Path:
+        """Build the book in ``src``; returns the HTML dir. Raises :class:`BuildFailed` with Sphinx's last lines."""
+        args = ["build", str(src), "--builder", "html", "-W", "-n", "--keep-going", "--quiet"]
+        self.proc.stdin.write(json.dumps(args) + "\n")
+        self.proc.stdin.flush()
         checkpoint("sphinx-running")  # a test may kill the build here, while Sphinx writes
-        output, _ = proc.communicate()
-    if proc.returncode != 0:
-        tail = "\n".join(output.strip().splitlines()[-40:])
-        raise BuildFailed(f"jupyter-book build failed (warnings are errors):\n{tail}")
-    return src / "_build" / "html"
+        output, _ = self.proc.communicate()
+        if self.proc.returncode != 0:
+            tail = "\n".join(output.strip().splitlines()[-40:])
+            raise BuildFailed(f"jupyter-book build failed (warnings are errors):\n{tail}")
+        return src / "_build" / "html"
+
+    def close(self) -> None:
+        """End the child if it is still there (it never started building, or the build is being abandoned)."""
+        if self.proc.returncode is None:
+            self.proc.kill()
+            self.proc.communicate()
 
 
 # ---------------------------------------------------------------- checks on the built HTML
@@ -440,33 +456,43 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
         final = edition.site_dir(build_dir)
         if final.exists() and not force:
             raise EditionExists(f"edition {edition.rel} already exists at {final}; use --force to rebuild it")
-        dataset = dataset if dataset is not None else load_dataset(data_dir, plan_id)
-        plan = dataset.plan
-        if edition.year not in plan.report_years:
-            raise BuildFailed(f"report year {edition.year} is outside the plan's report years "
-                              f"{plan.first_year}–{plan.target_year}")
-        manifest = manifest_for(edition, dataset, Path(data_dir))
-        manifest["build_key"] = build_key(edition, data_dir, template_dir)
-        pages = [job.page for job in page_jobs(dataset, edition.year, lang, Path(data_dir).resolve())]
         final.parent.mkdir(parents=True, exist_ok=True)
         work = staging_folder(build_dir, f"build-{edition.year}-{lang}-")
-        # the notebooks run in kernels and Sphinx in a child process: meanwhile this process computes the
-        # assessment and then writes the downloads, instead of waiting
+        # what takes a second or two to start (the kernels, the Sphinx process) starts first, while this process
+        # loads the data and keys the pages; while the notebooks run, a side thread computes the assessment and
+        # writes the book's other sources, then the downloads while Sphinx writes the pages
+        pool = KernelPool(max(1, jobs or os.cpu_count() or 1), work)
+        sphinx = SphinxProcess(lang)
         side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="edition-side")
         try:
-            computing = side.submit(EditionResults.compute, dataset, edition.year)
-            notebooks = run_notebooks(edition.year, lang, jobs=jobs, data_dir=data_dir, build_dir=build_dir,
-                                      progress=progress, template_dir=template_dir, dataset=dataset)
-            checkpoint("notebooks-run")
-            results = computing.result()
+            dataset = dataset if dataset is not None else load_dataset(data_dir, plan_id)
+            plan = dataset.plan
+            if edition.year not in plan.report_years:
+                raise BuildFailed(f"report year {edition.year} is outside the plan's report years "
+                                  f"{plan.first_year}–{plan.target_year}")
+            manifest = manifest_for(edition, dataset, Path(data_dir))
+            manifest["build_key"] = build_key(edition, data_dir, template_dir)
+            pages = [job.page for job in page_jobs(dataset, edition.year, lang, Path(data_dir).resolve())]
             fresh = work / "src"
             fresh.mkdir()
-            prepare_source(edition, dataset, manifest, notebooks, fresh, pages, results, build_dir)
+
+            def other_sources() -> EditionResults:
+                results = EditionResults.compute(dataset, edition.year)
+                prepare_source(edition, dataset, manifest, None, fresh, pages, results, build_dir)
+                return results
+
+            preparing = side.submit(other_sources)
+            notebooks = run_notebooks(edition.year, lang, jobs=jobs, data_dir=data_dir, build_dir=build_dir,
+                                      progress=progress, template_dir=template_dir, dataset=dataset, pool=pool)
+            checkpoint("notebooks-run")
+            results = preparing.result()
+            for nb in notebooks.glob("*.ipynb"):
+                shutil.copyfile(nb, fresh / nb.name)
             src = book_source_dir(edition, build_dir)
             sync_tree(fresh, src, keep={"_build"})
             writing = side.submit(downloads.write_downloads, dataset, results.history, edition.year, work / "data",
                                   results.commitments)
-            html_dir = run_jupyter_book(src)
+            html_dir = sphinx.build(src)
             checkpoint("sphinx-done")
             staged = work / "edition"
             shutil.copytree(html_dir, staged, ignore=shutil.ignore_patterns(".buildinfo", "_sources"))
@@ -482,6 +508,8 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
             swap_directory(staged, final)
             checkpoint("published")
         finally:
+            pool.close()
+            sphinx.close()
             side.shutdown(wait=True, cancel_futures=True)
             shutil.rmtree(work, ignore_errors=True)
         write_site_index(plan, build_dir)

@@ -32,7 +32,7 @@ from ..report.messages import Messages
 from ..report.render import CHART_DIR_ENV
 from ..report.text import esc
 from ..store import build_lock, hash_files, staging_folder, swap_directory
-from ..vocabulary import SECTION_KEY_PROJECT
+from ..vocabulary import SECTION_KEY_PROJECT, SECTION_MECHANISM, SECTION_SAFEGUARD
 
 # the kernel's own start-up warnings (e.g. about its local TCP sockets) would bury the progress bar
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
@@ -49,6 +49,8 @@ class PageJob:
     output: str
     parameters: dict
     placeholders: dict = field(default_factory=dict)
+    #: the sections whose rows the page reads (its run key covers only those); None: a summary of every section
+    sections: tuple[str, ...] | None = None
 
     @property
     def page(self) -> str:
@@ -77,9 +79,11 @@ def page_jobs(dataset: Dataset, report_year: int, lang: str, data_dir: Path) -> 
         title = m("page.key_project", number=rec.number_zh, n=rec.section_id[2:],
                   title=rec.title_zh if lang == "zh" else rec.title_en)
         jobs.append(PageJob("key_project.ipynb", f"{rec.section_id.lower()}.ipynb",
-                            {**common, "project_id": rec.section_id}, {**words, "page_title": title}))
+                            {**common, "project_id": rec.section_id}, {**words, "page_title": title},
+                            sections=(rec.section_id,)))
+    mechanisms = dataset.sections[dataset.sections["kind"].isin((SECTION_MECHANISM, SECTION_SAFEGUARD))]
     jobs.append(PageJob("mechanisms.ipynb", "mechanisms.ipynb", common,
-                        {**words, "page_title": m("page.mechanisms")}))
+                        {**words, "page_title": m("page.mechanisms")}, sections=tuple(mechanisms["section_id"])))
     jobs.append(PageJob("data_sources.ipynb", "data_sources.ipynb", common,
                         {**words, "page_title": m("page.data_sources")}))
     return jobs
@@ -185,12 +189,15 @@ def _shared_digest(report_year: int, lang: str, dataset: Dataset, template_dir: 
     return digest
 
 
-def section_rows(dataset: Dataset, section_id: str) -> list[pd.DataFrame]:
-    """The rows of the per-target tables that a page of one section reads: its targets' observations (with the
-    related indicators' and other regions' figures of the same indicators), evidence, search log and sources."""
-    targets = dataset.targets[dataset.targets["section_id"] == section_id]
+def section_rows(dataset: Dataset, sections: tuple[str, ...] | list[str] | str) -> list[pd.DataFrame]:
+    """The rows of the per-target tables that a page of these sections reads: their targets' observations and
+    those of the sections' own indicators (with the related indicators' and other regions' figures of the same
+    indicators), their targets' evidence and search log, and the sources these rows cite."""
+    sections = {sections} if isinstance(sections, str) else set(sections)
+    targets = dataset.targets[dataset.targets["section_id"].isin(sections)]
     ids = set(targets["target_id"])
     indicators = set(targets["indicator_key"].dropna())
+    indicators |= set(dataset.indicators.loc[dataset.indicators["section_id"].isin(sections), "indicator_key"])
     if "related_indicator" in dataset.indicators:
         related = dataset.indicators.loc[dataset.indicators["indicator_key"].isin(indicators), "related_indicator"]
         indicators |= set(related.dropna()) - {""}
@@ -203,16 +210,16 @@ def section_rows(dataset: Dataset, section_id: str) -> list[pd.DataFrame]:
 
 
 def page_keys(dataset: Dataset, jobs: list[PageJob], report_year: int, lang: str, template_dir: Path) -> dict[str, str]:
-    """One key per page: everything it reads. A key-project page reads the shared files and its own targets' rows
-    (:func:`section_rows`); the overview, mechanisms and sources pages summarise every target, so they read all
-    rows. A changed figure of one key project therefore changes that project's key and the summary pages' keys."""
+    """One key per page: everything it reads. A page of some sections (a key project's; the mechanisms') reads
+    the shared files and those sections' rows (:func:`section_rows`); the overview and the sources page summarise
+    every target, so they read all rows. A changed figure of one key project therefore changes that project's key
+    and the summary pages' keys."""
     shared = _shared_digest(report_year, lang, dataset, template_dir)
     everything = [dataset.observations, dataset.evidence, dataset.search_log, dataset.sources]
     keys = {}
     for job in jobs:
         digest = shared.copy()
-        section = job.parameters.get("project_id")
-        for frame in (section_rows(dataset, section) if section else everything):
+        for frame in (section_rows(dataset, job.sections) if job.sections is not None else everything):
             digest.update(_frame_digest(frame))
         keys[job.output] = digest.hexdigest()
     return keys
@@ -220,13 +227,15 @@ def page_keys(dataset: Dataset, jobs: list[PageJob], report_year: int, lang: str
 
 def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, data_dir: Path = DEFAULT_DATA_DIR,
                   build_dir: Path = BUILD_DIR, template_dir: Path = TEMPLATE_DIR, progress: bool = True,
-                  only: list[str] | None = None, reuse: bool = True, dataset: Dataset | None = None) -> Path:
+                  only: list[str] | None = None, reuse: bool = True, dataset: Dataset | None = None,
+                  pool: KernelPool | None = None) -> Path:
     """Execute the pages of one edition whose inputs changed; returns the output directory. Raises
     :class:`NotebookFailed`.
 
     Each page has a key (:func:`page_keys`); a page whose key is the one recorded by the previous run of the same
     edition is reused as it is (its notebook and its charts), the others are executed. ``reuse=False`` executes
-    every page; ``only`` executes just the pages named (and records no keys).
+    every page; ``only`` executes just the pages named (and records no keys). ``pool``: kernels already starting
+    (see :class:`KernelPool`), closed when the run ends; without it the run starts its own.
     """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}")
@@ -240,6 +249,8 @@ def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, d
         previous = _recorded_keys(final) if reuse and not only else {}
         to_run = [j for j in page_list if previous.get(j.output) != keys[j.output] or not (final / j.output).exists()]
         if not to_run and not only:
+            if pool is not None:
+                pool.close()
             return final
         final.parent.mkdir(parents=True, exist_ok=True)
         staging = staging_folder(build_dir, f"notebooks-{report_year}-{lang}-")
@@ -251,8 +262,13 @@ def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, d
                 shutil.copyfile(final / job.output, staging / job.output)
             if reused and (final / "charts").is_dir():
                 shutil.copytree(final / "charts", staging / "charts")
-            run_in_warm_kernels(to_run, workers, lambda job, warm: execute_job(
-                job, template_dir, staging, staging / "charts", warm=warm), staging, bar.update)
+            def run_one(job, warm):
+                execute_job(job, template_dir, staging, staging / "charts", warm=warm)
+
+            if pool is not None:
+                pool.run(to_run, run_one, bar.update)
+            else:
+                run_in_warm_kernels(to_run, workers, run_one, staging, bar.update)
             bar.close()
             _drop_unused_charts(staging)
             if not only:
@@ -286,51 +302,77 @@ def _drop_unused_charts(folder: Path) -> None:
             svg.unlink()
 
 
-def run_in_warm_kernels(page_list: list[PageJob], workers: int, run_one, cwd: Path, done_one=lambda n: None) -> None:
-    """Run every job, ``workers`` at a time, each worker thread in its own warm kernel. The first failure stops
-    the run: no new notebook starts, the running ones finish, every kernel is shut down, the failure is raised.
-    Returns only when no worker is left, so nothing writes into the staging folder after the caller removes it."""
-    from .warm import WarmKernel
+class KernelPool:
+    """Worker threads, each starting its own warm kernel at once and then running the jobs it is given. A build
+    starts the pool before it knows which pages must run, so that the kernels start while it loads the data and
+    computes the pages' keys. :meth:`run` may be called once; :meth:`close` ends the pool (every kernel shut
+    down, every thread gone) and may be called any number of times."""
 
-    todo: queue.Queue = queue.Queue()
-    for job in page_list:
-        todo.put(job)
-    reports: queue.Queue = queue.Queue()
-    stop = threading.Event()
+    def __init__(self, workers: int, cwd: Path) -> None:
+        self.todo: queue.Queue = queue.Queue()
+        self.reports: queue.Queue = queue.Queue()
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self._worker, args=(cwd,), name=f"notebooks-{i}", daemon=True)
+                        for i in range(max(1, workers))]
+        for thread in self.threads:
+            thread.start()
 
-    def worker() -> None:
-        warm = None
+    def _worker(self, cwd: Path) -> None:
+        from .warm import WarmKernel
+
+        warm, failed = None, None
         try:
-            while not stop.is_set():
-                try:
-                    job = todo.get_nowait()
-                except queue.Empty:
+            warm = WarmKernel(extra_arguments=KERNEL_ARGUMENTS, cwd=cwd)
+        except BaseException as exc:  # noqa: BLE001 — reported with the first job this worker takes
+            failed = exc
+        try:
+            while True:
+                item = self.todo.get()
+                if item is None:
                     return
-                if warm is None:
-                    warm = WarmKernel(extra_arguments=KERNEL_ARGUMENTS, cwd=cwd)
-                run_one(job, warm)
-                reports.put(None)
-        except BaseException as exc:  # noqa: BLE001 — handed to the caller's thread
-            stop.set()
-            reports.put(exc)
+                if self.stop.is_set():
+                    continue
+                job, run_one = item
+                try:
+                    if failed is not None:
+                        raise failed
+                    run_one(job, warm)
+                    self.reports.put(None)
+                except BaseException as exc:  # noqa: BLE001 — handed to the caller's thread
+                    self.stop.set()
+                    self.reports.put(exc)
         finally:
             if warm is not None:
                 warm.shutdown()
 
-    threads = [threading.Thread(target=worker, name=f"notebooks-{i}", daemon=True)
-               for i in range(min(workers, len(page_list)))]
-    for thread in threads:
-        thread.start()
-    try:
-        for _ in page_list:
-            report = reports.get()
-            if report is not None:
-                raise report
-            done_one(1)
-    finally:
-        stop.set()
-        for thread in threads:
+    def run(self, page_list: list[PageJob], run_one, done_one=lambda n: None) -> None:
+        """Run every job on the pool's workers. The first failure stops the run: no new notebook starts, the
+        running ones finish, every kernel is shut down, the failure is raised. Returns only when no worker is
+        left, so nothing writes into the staging folder after the caller removes it."""
+        for job in page_list:
+            self.todo.put((job, run_one))
+        try:
+            for _ in page_list:
+                report = self.reports.get()
+                if report is not None:
+                    raise report
+                done_one(1)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        for _ in self.threads:
+            self.todo.put(None)
+        for thread in self.threads:
             thread.join()
+        self.threads = []
+
+
+def run_in_warm_kernels(page_list: list[PageJob], workers: int, run_one, cwd: Path, done_one=lambda n: None) -> None:
+    """Run every job, ``workers`` at a time, each worker thread in its own warm kernel (:class:`KernelPool`)."""
+    if page_list:
+        KernelPool(min(workers, len(page_list)), cwd).run(page_list, run_one, done_one)
 
 
 def _progress(total: int, label: str, enabled: bool):

@@ -15,6 +15,9 @@ Page weight, once every page is written:
   MathJax (2 MB) to the reader: each formula becomes an inline SVG whose glyphs come from one hidden SVG the
   page carries once, with its TeX source as the SVG's accessible name.
 
+Build time: Sphinx's Chinese search language records every Latin word it meets in a list and looks each word up in
+that list (a scan that grows with the book); here the record is a set, so the same index is built in less time.
+
 Jupyter Book 1 always loads sphinx-thebe, which adds its configuration script on every page (twice in our
 builds, a "THEBE_JS_URL has already been declared" error in the browser) and names a third-party host. The
 report has no live code, so Thebe's scripts are dropped from every page, and any script listed twice is kept once.
@@ -22,6 +25,7 @@ report has no live code, so Thebe's scripts are dropped from every page, and any
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -155,8 +159,10 @@ def icon_codepoints(css: str) -> set[int]:
     return {c for c in escaped if 0xE000 <= c <= 0xF8FF or c >= 0xF0000} | {ord(ch) for ch in PRIVATE_USE.findall(css)}
 
 
-def subset_icon_fonts(folder: Path, codepoints: set[int]) -> None:
-    """Cut every WOFF2 icon font of the folder down to the glyphs of ``codepoints`` (fontTools)."""
+def subset_icon_fonts(folder: Path, codepoints: set[int], cache: Path | None = None) -> None:
+    """Cut every WOFF2 icon font of the folder down to the glyphs of ``codepoints`` (fontTools). The font keeps its
+    own time stamp, so the same font and glyphs give the same bytes; with a ``cache`` folder, a font already cut
+    to these glyphs by an earlier build is taken from there."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -165,12 +171,22 @@ def subset_icon_fonts(folder: Path, codepoints: set[int]) -> None:
     options.layout_features = ["*"]
     options.notdef_outline = True
     for path in sorted(folder.glob("*.woff2")):
-        font = TTFont(path)
+        original = path.read_bytes()
+        key = hashlib.sha256(original + repr(sorted(codepoints)).encode()).hexdigest()[:24]
+        kept = cache / f"{key}.woff2" if cache is not None else None
+        if kept is not None and kept.is_file():
+            shutil.copyfile(kept, path)
+            continue
+        font = TTFont(path, recalcTimestamp=False)
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=sorted(codepoints))
         subsetter.subset(font)
         font.flavor = "woff2"
         font.save(path)
+        if kept is not None:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, kept.with_suffix(".part"))
+            os.replace(kept.with_suffix(".part"), kept)  # a build killed here leaves no half-written font
 
 
 def _lighten_pages(app, exception) -> None:
@@ -190,11 +206,31 @@ def _lighten_pages(app, exception) -> None:
         purged = purge_icon_rules(css.read_text(encoding="utf-8"), used_icons([*pages.values(), *scripts]))
         css.write_text(purged, encoding="utf-8")
         if (outdir / ICON_FONTS).is_dir():
-            subset_icon_fonts(outdir / ICON_FONTS, icon_codepoints(purged))
+            subset_icon_fonts(outdir / ICON_FONTS, icon_codepoints(purged), Path(app.doctreedir) / "icon-fonts")
         (outdir / "_static" / "scripts" / "fontawesome.js").unlink(missing_ok=True)
 
 
+class _Terms(set):
+    """A set that takes ``extend`` (what Sphinx's Chinese search language calls on its list of Latin words)."""
+
+    extend = set.update
+
+
+def _chinese_search_language():
+    from sphinx.search.zh import SearchChinese
+
+    class SearchChineseSet(SearchChinese):
+        """Sphinx's Chinese search language with its Latin words in a set: same words, same index."""
+
+        def init(self, options: dict[str, str]) -> None:
+            super().init(options)
+            self.latin_terms = _Terms()
+
+    return SearchChineseSet
+
+
 def setup(app):
+    app.add_search_language(_chinese_search_language())
     app.connect("html-page-context", _clean_scripts, priority=900)
     app.connect("html-page-context", _escape_print_title, priority=900)
     app.connect("build-finished", _lighten_pages)

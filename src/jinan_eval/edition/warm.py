@@ -24,9 +24,11 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.utils import merge_kwargs, remove_args
 
+from .startup import SKIP_CODE
+
 ENGINE_NAME = "jinan-warm"
-#: what every template imports first; imported once per kernel
-PRELOAD = "import pandas, altair, jinan_eval.report, jinan_eval.report.render"
+#: what every template imports first; imported once per kernel (without the modules :mod:`.startup` skips)
+PRELOAD = f"{SKIP_CODE}\nimport pandas, altair, jinan_eval.report, jinan_eval.report.render"
 #: IPython's input history is off: the counter goes back to 1 for each notebook, and a history database would refuse
 #: the repeated line numbers with an "ERROR! Session/line number was not unique" in the notebook's output
 KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
