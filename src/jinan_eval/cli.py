@@ -10,12 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .edition.startup import skip_unused_imports
-
-skip_unused_imports()  # before anything imports jsonschema: see edition/startup.py
-
 from .config import BUILD_DIR, DEFAULT_DATA_DIR, LANGS
 from .data import DataValidationError, load_dataset, validate
+from .edition.startup import skip_unused_imports
 from .store import BuildLocked
 
 
@@ -242,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    skip_unused_imports()  # before a command imports jsonschema (through Altair or Jupyter Book): edition/startup.py
     args = build_parser().parse_args(argv)
     return args.func(args)
 

@@ -7,7 +7,8 @@
   succeeded: a failing notebook stops the run, is named with its cell and error, and leaves nothing
   half-written presented as good.
 * Notebooks run in parallel, one worker thread per core, each with its own warm kernel (see ``warm.py``): the
-  kernel's start-up is paid once per worker, and each notebook still starts from an empty namespace.
+  kernel's start-up is paid once per worker, and each notebook still starts from an empty namespace. A build
+  starts the workers (:class:`KernelPool`) before it loads the data, so the kernels start meanwhile.
 """
 
 from __future__ import annotations

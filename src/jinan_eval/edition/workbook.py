@@ -117,7 +117,10 @@ def level_words(m: Messages) -> dict[str, str]:
 def lead_department(sections: pd.DataFrame, section_id: str, holder: str = "") -> str:
     """The first lead department the plan names for a section; for a section without one (the main targets),
     the first body the indicator catalogue says holds the figure."""
-    leads = sections.set_index("section_id")["lead_departments_zh"].fillna("")
+    return _first_lead(sections.set_index("section_id")["lead_departments_zh"].fillna(""), section_id, holder)
+
+
+def _first_lead(leads: pd.Series, section_id: str, holder: str) -> str:
     text = leads.get(section_id) or holder or ""
     return re.split(r"[；;、,，（(]", text)[0].strip() or "—"
 
@@ -129,6 +132,11 @@ def requests(dataset: Dataset, year: int) -> list[Request]:
     indicators = dataset.indicators.set_index("indicator_key")
     regions = dataset.regions.set_index("region")
     targets = dataset.targets[dataset.targets["kind"].isin(RATED_KINDS) & dataset.targets["indicator_key"].notna()]
+    leads = dataset.sections.set_index("section_id")["lead_departments_zh"].fillna("")
+    measures = measure_words(m)
+    known_figures: dict[tuple, list] = {}  # what the report already has, by indicator, region and year
+    for r in obs.itertuples():
+        known_figures.setdefault((r.indicator_key, r.region, r.year), []).append(r)
     out = []
     for key, group in targets.groupby("indicator_key", sort=False):
         first_target = group.iloc[0]
@@ -140,15 +148,14 @@ def requests(dataset: Dataset, year: int) -> list[Request]:
         measure = ind["measure"]
         unit = "%" if measure in PERCENT_MEASURES else ind["unit"]
         for region, y in wanted:
-            have = obs[(obs["indicator_key"] == key) & (obs["region"] == region) & (obs["year"] == y)]
             known = "；".join(f"{r.value:g} {r.unit}（{m('measure.' + r.measure)}，{m('period.' + r.period)}）"
-                             for r in have.itertuples())
+                             for r in known_figures.get((key, region, y), []))
             holder = ind.get("holder_zh") if isinstance(ind.get("holder_zh"), str) else ""
-            out.append(Request(lead_department(dataset.sections, first_target["section_id"], holder), {
+            out.append(Request(_first_lead(leads, first_target["section_id"], holder), {
                 "request": f"{key}·{region}·{y}", "targets": served, "indicator_key": key,
                 "indicator_zh": ind["name_zh"], "indicator_en": ind["name_en"],
                 "definition": ind.get("definition_en") or "", "region": regions.loc[region, "name_zh"], "year": y,
-                "measure": measure_words(m)[measure], "unit": unit,
+                "measure": measures[measure], "unit": unit,
                 "base_year": plan.base_year if measure in ("cumulative_change_pct", "cumulative_added") else "",
                 "publication": ind.get("publication_zh") or "", "known": known}))
     return out
