@@ -122,3 +122,17 @@ def test_icon_fonts_cut_twice_are_the_same_bytes_and_an_earlier_cut_is_reused(tm
     shutil.copyfile(original, folder / original.name)
     subset_icon_fonts(folder, {0xF0C9}, cache=tmp_path / "cache")  # other glyphs: another entry
     assert len(list((tmp_path / "cache").iterdir())) == 2
+
+
+def test_the_chinese_search_language_splits_and_stems_as_sphinxs_own():
+    from sphinx.search.zh import SearchChinese
+
+    from jinan_eval.edition.sphinx_ext import _chinese_search_language
+
+    text = ("济南市单位地区生产总值能耗下降 PM2.5 浓度 VOCs emissions reduced, charging facilities "
+            "2025年 建成 充电桩 reduction reductions ABC abc")
+    ours, sphinxs = _chinese_search_language()({}), SearchChinese({})
+    assert type(ours) is not SearchChinese
+    words = sphinxs.split(text)
+    assert ours.split(text) == words and len(words) > 10
+    assert [ours.stem(w) for w in words] == [sphinxs.stem(w) for w in words]

@@ -91,3 +91,16 @@ def test_the_first_failure_stops_the_run_and_every_kernel_is_shut_down(tmp_path)
     assert len(list(out.glob("good*.ipynb"))) < 6, "no new notebook starts after the failure"
     assert all(not k.km.has_kernel for k in kernels)
     assert threading.active_count() == before
+
+
+def test_a_warm_kernel_has_the_report_imported_but_not_the_unused_iri_grammar(tmp_path):
+    from jinan_eval.edition.warm import KernelFailed
+
+    kernel = WarmKernel(cwd=tmp_path)
+    try:
+        kernel.run("import sys\nassert 'altair' in sys.modules and 'jinan_eval.report' in sys.modules")
+        kernel.run("import sys\nassert sys.modules.get('rfc3987_syntax') is None")  # startup.py
+        with pytest.raises(KernelFailed, match="AssertionError"):  # the check itself can fail
+            kernel.run("import sys\nassert 'rfc3987_syntax' not in sys.modules")
+    finally:
+        kernel.shutdown()

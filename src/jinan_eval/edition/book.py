@@ -328,8 +328,11 @@ class SphinxProcess:
     def build(self, src: Path) -> Path:
         """Build the book in ``src``; returns the HTML dir. Raises :class:`BuildFailed` with Sphinx's last lines."""
         args = ["build", str(src), "--builder", "html", "-W", "-n", "--keep-going", "--quiet"]
-        self.proc.stdin.write(json.dumps(args) + "\n")
-        self.proc.stdin.flush()
+        try:
+            self.proc.stdin.write(json.dumps(args) + "\n")
+            self.proc.stdin.flush()
+        except OSError:  # the child ended before it was asked to build (it could not start): its output says why
+            pass
         checkpoint("sphinx-running")  # a test may kill the build here, while Sphinx writes
         output, _ = self.proc.communicate()
         if self.proc.returncode != 0:
