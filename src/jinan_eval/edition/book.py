@@ -53,7 +53,8 @@ from ..store import (
 )
 from ..vocabulary import RATED_KINDS, SECTION_MAIN
 from . import downloads
-from .run import KernelPool, page_jobs, run_notebooks
+from .probe import seeded_context
+from .run import PAGE_KEYS_FILE, KernelPool, output_dir_for, page_jobs, run_notebooks
 
 VENDOR_FILES = {
     "vega.min.js": "vega/build/vega.min.js",
@@ -461,10 +462,13 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
             raise EditionExists(f"edition {edition.rel} already exists at {final}; use --force to rebuild it")
         final.parent.mkdir(parents=True, exist_ok=True)
         work = staging_folder(build_dir, f"build-{edition.year}-{lang}-")
-        # what takes a second or two to start (the kernels, the Sphinx process) starts first, while this process
-        # loads the data and keys the pages; while the notebooks run, a side thread computes the assessment and
-        # writes the book's other sources, then the downloads while Sphinx writes the pages
-        pool = KernelPool(max(1, jobs or os.cpu_count() or 1), work)
+        # what takes a second or two to start (a kernel, the Sphinx process) starts first, while this process loads
+        # the data, computes the assessment and keys the pages; while the notebooks run, a side thread writes the
+        # book's other sources and the downloads
+        # a first build runs every page (every kernel starts at once); a rebuild usually runs few (one starts, the
+        # others when there are pages for them)
+        rebuild = (output_dir_for(edition.year, lang, build_dir) / PAGE_KEYS_FILE).exists()
+        pool = KernelPool(max(1, jobs or os.cpu_count() or 1), work, eager=1 if rebuild else None)
         sphinx = SphinxProcess(lang)
         side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="edition-side")
         try:
@@ -478,23 +482,30 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
             pages = [job.page for job in page_jobs(dataset, edition.year, lang, Path(data_dir).resolve())]
             fresh = work / "src"
             fresh.mkdir()
+            side_work: list = []
 
-            def other_sources() -> EditionResults:
-                results = EditionResults.compute(dataset, edition.year)
-                prepare_source(edition, dataset, manifest, None, fresh, pages, results, build_dir)
-                return results
+            def beside_the_notebooks() -> dict:
+                """Once the pages are handed to the kernels: the assessment here, then the book's other sources and
+                the downloads in the side thread; the probes start from this assessment."""
+                side_work.append(EditionResults.compute(dataset, edition.year))
+                side_work.append(side.submit(prepare_source, edition, dataset, manifest, None, fresh, pages,
+                                             side_work[0], build_dir))
+                side_work.append(side.submit(downloads.write_downloads, dataset, side_work[0].history, edition.year,
+                                             work / "data", side_work[0].commitments))
+                return {(edition.year, lang): seeded_context(dataset, edition.year, lang, side_work[0].history)}
 
-            preparing = side.submit(other_sources)
             notebooks = run_notebooks(edition.year, lang, jobs=jobs, data_dir=data_dir, build_dir=build_dir,
-                                      progress=progress, template_dir=template_dir, dataset=dataset, pool=pool)
+                                      progress=progress, template_dir=template_dir, dataset=dataset, pool=pool,
+                                      on_started=beside_the_notebooks)
             checkpoint("notebooks-run")
-            results = preparing.result()
+            if not side_work:  # no page had to run
+                beside_the_notebooks()
+            results, preparing, writing = side_work
+            preparing.result()
             for nb in notebooks.glob("*.ipynb"):
                 shutil.copyfile(nb, fresh / nb.name)
             src = book_source_dir(edition, build_dir)
             sync_tree(fresh, src, keep={"_build"})
-            writing = side.submit(downloads.write_downloads, dataset, results.history, edition.year, work / "data",
-                                  results.commitments)
             html_dir = sphinx.build(src)
             checkpoint("sphinx-done")
             staged = work / "edition"

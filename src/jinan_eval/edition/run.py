@@ -29,6 +29,7 @@ import pandas as pd
 from ..config import BUILD_DIR, DEFAULT_DATA_DIR, LANGS, TEMPLATE_DIR
 from ..data import Dataset, load_dataset
 from ..data.schema import EVIDENCE, OBSERVATIONS, SEARCH_LOG, SOURCES
+from ..report.context import CONTENT_DIGEST_ENV
 from ..report.messages import Messages
 from ..report.render import CHART_DIR_ENV
 from ..report.text import esc
@@ -125,8 +126,9 @@ def strip_volatile_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def execute_job(job: PageJob, template_dir: Path, out_dir: Path, chart_dir: Path | None = None,
-                warm=None) -> Path:
-    """Execute one page: in the warm kernel given (``warm.WarmKernel``), else in a kernel started for it."""
+                warm=None, digest_file: Path | None = None) -> Path:
+    """Execute one page: in the warm kernel given (``warm.WarmKernel``), else in a kernel started for it. With
+    ``digest_file``, the kernel writes there a hash of each block the page shows (:mod:`.probe`)."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -138,14 +140,16 @@ def execute_job(job: PageJob, template_dir: Path, out_dir: Path, chart_dir: Path
             from .warm import ENGINE_NAME
 
             # the kernel (not this process) learns its working directory and where to write the charts' SVGs
-            warm.prepare(out_dir, {CHART_DIR_ENV: None if chart_dir is None else str(chart_dir)})
+            warm.prepare(out_dir, {CHART_DIR_ENV: None if chart_dir is None else str(chart_dir),
+                                   CONTENT_DIGEST_ENV: None if digest_file is None else str(digest_file)})
             result = pm.execute_notebook(nb, None, parameters=job.parameters, kernel_name="python3",
                                          progress_bar=False, log_output=False, engine_name=ENGINE_NAME, warm=warm)
         else:
             # the kernel's working directory is set through nbclient's resources, not papermill's cwd= (which
             # calls os.chdir for the whole process: unsafe with notebooks running in parallel threads)
-            chart_arg = ([f"--IPKernelApp.exec_lines=import os; os.environ[{CHART_DIR_ENV!r}] = {str(chart_dir)!r}"]
-                         if chart_dir is not None else [])
+            environ = {name: str(value) for name, value in ((CHART_DIR_ENV, chart_dir), (CONTENT_DIGEST_ENV, digest_file))
+                       if value is not None}
+            chart_arg = [f"--IPKernelApp.exec_lines=import os; os.environ.update({environ!r})"] if environ else []
             result = pm.execute_notebook(nb, None, parameters=job.parameters, kernel_name="python3",
                                          progress_bar=False, log_output=False,
                                          extra_arguments=KERNEL_ARGUMENTS + chart_arg,
@@ -210,16 +214,17 @@ def section_rows(dataset: Dataset, sections: tuple[str, ...] | list[str] | str) 
     return [observations, evidence, log, dataset.sources[dataset.sources["source_id"].isin(cited)]]
 
 
-def page_keys(dataset: Dataset, jobs: list[PageJob], report_year: int, lang: str, template_dir: Path) -> dict[str, str]:
+def page_keys(dataset: Dataset, jobs: list[PageJob], report_year: int, lang: str, template_dir: Path,
+              shared: str | None = None) -> dict[str, str]:
     """One key per page: everything it reads. A page of some sections (a key project's; the mechanisms') reads
     the shared files and those sections' rows (:func:`section_rows`); the overview and the sources page summarise
     every target, so they read all rows. A changed figure of one key project therefore changes that project's key
     and the summary pages' keys."""
-    shared = _shared_digest(report_year, lang, dataset, template_dir)
+    shared = shared or _shared_digest(report_year, lang, dataset, template_dir).hexdigest()
     everything = [dataset.observations, dataset.evidence, dataset.search_log, dataset.sources]
     keys = {}
     for job in jobs:
-        digest = shared.copy()
+        digest = hashlib.sha256(shared.encode())
         for frame in (section_rows(dataset, job.sections) if job.sections is not None else everything):
             digest.update(_frame_digest(frame))
         keys[job.output] = digest.hexdigest()
@@ -229,64 +234,104 @@ def page_keys(dataset: Dataset, jobs: list[PageJob], report_year: int, lang: str
 def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, data_dir: Path = DEFAULT_DATA_DIR,
                   build_dir: Path = BUILD_DIR, template_dir: Path = TEMPLATE_DIR, progress: bool = True,
                   only: list[str] | None = None, reuse: bool = True, dataset: Dataset | None = None,
-                  pool: KernelPool | None = None) -> Path:
+                  pool: KernelPool | None = None, on_started=None) -> Path:
     """Execute the pages of one edition whose inputs changed; returns the output directory. Raises
     :class:`NotebookFailed`.
 
     Each page has a key (:func:`page_keys`); a page whose key is the one recorded by the previous run of the same
-    edition is reused as it is (its notebook and its charts), the others are executed. ``reuse=False`` executes
-    every page; ``only`` executes just the pages named (and records no keys). ``pool``: kernels already starting
-    (see :class:`KernelPool`), closed when the run ends; without it the run starts its own.
+    edition is reused as it is (its notebook and its charts), the others are executed — except a summary page
+    whose key changed but whose content did not (:mod:`.probe`: the content's hash is the one recorded), which is
+    reused too. ``reuse=False`` executes every page; ``only`` executes just the pages named (and records no
+    keys). ``pool``: kernels already starting (see :class:`KernelPool`), closed when the run ends; without it the
+    run starts its own. ``on_started``: called once the pages to execute are handed to the kernels, before the
+    probes (a build then does its own work beside them); it may return the contexts the probes start from, by
+    (report year, language) (see :func:`.probe.seeded_context`).
     """
+    from .probe import probe, recorded_digest
+
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}")
     with build_lock(build_dir):
         final = output_dir_for(report_year, lang, build_dir)
         dataset = dataset if dataset is not None else load_dataset(data_dir)
         page_list = page_jobs(dataset, report_year, lang, Path(data_dir).resolve())
-        keys = page_keys(dataset, page_list, report_year, lang, template_dir)
+        shared = _shared_digest(report_year, lang, dataset, template_dir).hexdigest()
+        keys = page_keys(dataset, page_list, report_year, lang, template_dir, shared)
         if only:
             page_list = [j for j in page_list if j.output in only]
-        previous = _recorded_keys(final) if reuse and not only else {}
-        to_run = [j for j in page_list if previous.get(j.output) != keys[j.output] or not (final / j.output).exists()]
-        if not to_run and not only:
+        recorded = _recorded(final) if reuse and not only else {}
+        previous, contents = recorded.get("keys", {}), recorded.get("contents", {})
+        changed = [j for j in page_list if previous.get(j.output) != keys[j.output] or not (final / j.output).exists()]
+        if not changed and not only:
             if pool is not None:
                 pool.close()
             return final
+        # summary pages that may show what they showed before: probed here while the other pages run
+        probed = [j for j in changed if j.sections is None and j.output in contents and (final / j.output).exists()]
         final.parent.mkdir(parents=True, exist_ok=True)
         staging = staging_folder(build_dir, f"notebooks-{report_year}-{lang}-")
         workers = max(1, jobs or os.cpu_count() or 1)
-        reused = [j for j in page_list if j not in to_run]
-        bar = _progress(len(to_run), f"{report_year} {lang}" + (f" ({len(reused)} reused)" if reused else ""), progress)
+        own_pool = pool is None
+        pool = pool if pool is not None else KernelPool(min(workers, len(changed)), staging, eager=1)
+        reused = [j for j in page_list if j not in changed]
+        bar = _progress(len(changed), f"{report_year} {lang}" + (f" ({len(reused)} reused)" if reused else ""),
+                        progress)
+        contexts: dict = {}  # one assessment for every page probed
+        digests = staging / ".content"  # the block hashes the summary pages' kernels write
+
+        def run_one(job, warm):
+            execute_job(job, template_dir, staging, staging / "charts", warm=warm,
+                        digest_file=digests / f"{job.output}.txt" if job.sections is None else None)
+
         try:
+            digests.mkdir()
             for job in reused:
                 shutil.copyfile(final / job.output, staging / job.output)
-            if reused and (final / "charts").is_dir():
+            if (reused or probed) and (final / "charts").is_dir():
                 shutil.copytree(final / "charts", staging / "charts")
-            def run_one(job, warm):
-                execute_job(job, template_dir, staging, staging / "charts", warm=warm)
-
-            if pool is not None:
-                pool.run(to_run, run_one, bar.update)
-            else:
-                run_in_warm_kernels(to_run, workers, run_one, staging, bar.update)
+            pool.submit([j for j in changed if j not in probed], run_one)
+            if on_started is not None:
+                contexts.update(on_started() or {})
+            new_contents = {j.output: contents[j.output] for j in reused if j.sections is None and j.output in contents}
+            for job in probed:
+                if probe(template_dir / job.template, job.parameters, dataset, shared, contexts) == contents[job.output]:
+                    new_contents[job.output] = contents[job.output]
+                    shutil.copyfile(final / job.output, staging / job.output)
+                    bar.update(1)
+                else:
+                    pool.submit([job], run_one)
+            pool.wait(bar.update)
+            pool.close()
             bar.close()
+            for job in changed:  # the content of the summary pages executed now, for the next run to compare with
+                if job.sections is None and job.output not in new_contents:
+                    digest = recorded_digest(digests / f"{job.output}.txt", shared)
+                    if digest is not None:
+                        new_contents[job.output] = digest
+            shutil.rmtree(digests)
             _drop_unused_charts(staging)
             if not only:
-                (staging / PAGE_KEYS_FILE).write_text(json.dumps(keys, indent=1, sort_keys=True), encoding="utf-8")
+                (staging / PAGE_KEYS_FILE).write_text(json.dumps({"keys": keys, "contents": new_contents}, indent=1,
+                                                                 sort_keys=True), encoding="utf-8")
             swap_directory(staging, final)
         except BaseException:
+            pool.close()
             bar.close()
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        finally:
+            if own_pool:
+                pool.close()
         return final
 
 
-def _recorded_keys(folder: Path) -> dict[str, str]:
+def _recorded(folder: Path) -> dict:
+    """What the previous run recorded: each page's key, and each summary page's content hash."""
     try:
-        return json.loads((folder / PAGE_KEYS_FILE).read_text(encoding="utf-8"))
+        recorded = json.loads((folder / PAGE_KEYS_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return recorded if isinstance(recorded, dict) and isinstance(recorded.get("keys"), dict) else {}
 
 
 _CHART_FILE = re.compile(r"chart-[0-9a-f]{16}\.svg")
@@ -304,23 +349,32 @@ def _drop_unused_charts(folder: Path) -> None:
 
 
 class KernelPool:
-    """Worker threads, each starting its own warm kernel at once and then running the jobs it is given. A build
-    starts the pool before it knows which pages must run, so that the kernels start while it loads the data and
-    computes the pages' keys. :meth:`run` may be called once; :meth:`close` ends the pool (every kernel shut
-    down, every thread gone) and may be called any number of times."""
+    """Worker threads, each with its own warm kernel, running the jobs submitted to the pool. A build starts the
+    pool before it knows which pages must run: the first ``eager`` workers start their kernels at once (while the
+    build loads the data and keys the pages), the others only when there are jobs enough for them, so a rebuild
+    that runs one page starts one kernel. :meth:`close` ends the pool (every kernel shut down, every thread gone)
+    and may be called any number of times."""
 
-    def __init__(self, workers: int, cwd: Path) -> None:
+    def __init__(self, workers: int, cwd: Path, eager: int | None = None) -> None:
         self.todo: queue.Queue = queue.Queue()
         self.reports: queue.Queue = queue.Queue()
         self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self._worker, args=(cwd,), name=f"notebooks-{i}", daemon=True)
-                        for i in range(max(1, workers))]
+        workers = max(1, workers)
+        self.wanted = [threading.Event() for _ in range(workers)]
+        for event in self.wanted[:workers if eager is None else eager]:
+            event.set()
+        self.submitted = self.finished = 0
+        self.threads = [threading.Thread(target=self._worker, args=(i, cwd), name=f"notebooks-{i}", daemon=True)
+                        for i in range(workers)]
         for thread in self.threads:
             thread.start()
 
-    def _worker(self, cwd: Path) -> None:
+    def _worker(self, i: int, cwd: Path) -> None:
         from .warm import WarmKernel
 
+        self.wanted[i].wait()
+        if self.stop.is_set():
+            return  # the pool closed before this worker was needed: no kernel was started
         warm, failed = None, None
         try:
             warm = WarmKernel(extra_arguments=KERNEL_ARGUMENTS, cwd=cwd)
@@ -346,23 +400,41 @@ class KernelPool:
             if warm is not None:
                 warm.shutdown()
 
-    def run(self, page_list: list[PageJob], run_one, done_one=lambda n: None) -> None:
-        """Run every job on the pool's workers. The first failure stops the run: no new notebook starts, the
-        running ones finish, every kernel is shut down, the failure is raised. Returns only when no worker is
-        left, so nothing writes into the staging folder after the caller removes it."""
+    def submit(self, page_list: list[PageJob], run_one) -> None:
+        """Queue jobs (a worker per job at most, up to the pool's size, is woken)."""
         for job in page_list:
             self.todo.put((job, run_one))
+        self.submitted += len(page_list)
+        for event in self.wanted[:min(self.submitted, len(self.wanted))]:
+            event.set()
+
+    def wait(self, done_one=lambda n: None) -> None:
+        """Wait for every job submitted so far. The first failure stops the run: no new notebook starts, the
+        running ones finish, every kernel is shut down, the failure is raised. After a failure it returns only
+        when no worker is left, so nothing writes into the staging folder after the caller removes it."""
         try:
-            for _ in page_list:
+            while self.finished < self.submitted:
                 report = self.reports.get()
                 if report is not None:
                     raise report
+                self.finished += 1
                 done_one(1)
+        except BaseException:
+            self.close()
+            raise
+
+    def run(self, page_list: list[PageJob], run_one, done_one=lambda n: None) -> None:
+        """Submit, wait, close."""
+        try:
+            self.submit(page_list, run_one)
+            self.wait(done_one)
         finally:
             self.close()
 
     def close(self) -> None:
         self.stop.set()
+        for event in self.wanted:
+            event.set()
         for _ in self.threads:
             self.todo.put(None)
         for thread in self.threads:

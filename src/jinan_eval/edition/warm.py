@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
@@ -46,7 +48,11 @@ class WarmKernel:
 
     def __init__(self, kernel_name: str = "python3", extra_arguments: list[str] | None = None,
                  cwd: Path | None = None):
-        self.km = AsyncKernelManager(kernel_name=kernel_name)
+        # the kernel's channels are Unix sockets in a folder of its own, not TCP ports: ports are chosen before the
+        # kernel binds them, and two kernels starting at once could be handed the same one ("Address already in
+        # use"; the kernel then never answers)
+        self.sockets = Path(tempfile.mkdtemp(prefix="jinan-kernel-"))
+        self.km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=str(self.sockets / "k"))
         run_sync(self.km.start_kernel)(extra_arguments=[*KERNEL_ARGUMENTS, *(extra_arguments or [])],
                                        cwd=str(cwd or os.getcwd()))
         self.kc = self.km.client()
@@ -84,9 +90,13 @@ class WarmKernel:
 
     def shutdown(self) -> None:
         try:
-            self.kc.stop_channels()
+            if hasattr(self, "kc"):
+                self.kc.stop_channels()
         finally:
-            run_sync(self.km.shutdown_kernel)(now=True)
+            try:
+                run_sync(self.km.shutdown_kernel)(now=True)
+            finally:
+                shutil.rmtree(self.sockets, ignore_errors=True)
 
 
 class WarmEngine(NBClientEngine):

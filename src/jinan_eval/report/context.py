@@ -3,6 +3,8 @@ computed once per notebook (:func:`context`), and the blocks a page section retu
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -145,6 +147,24 @@ def context(report_year: int, lang: str = "zh", data_dir: str | Path | None = No
     return Context(load_dataset(Path(data_dir) if data_dir else DEFAULT_DATA_DIR, plan_id), int(report_year), lang)
 
 
+#: when set (the runner sets it for the summary pages), show() appends a hash of each block it displays to this file
+CONTENT_DIGEST_ENV = "JINAN_CONTENT_DIGEST"
+
+
+def block_digest(block) -> str:
+    """A hash of what a block shows: its text, its HTML, or a chart's whole specification (data included). The same
+    blocks always render to the same bytes, so equal hashes mean an equal page (edition/probe.py)."""
+    if isinstance(block, Markdown):
+        part = "M" + block.text
+    elif isinstance(block, Html):
+        part = "H" + block.html
+    elif hasattr(block, "to_dict"):  # an Altair chart
+        part = "C" + render.spec_json(block.to_dict())
+    else:
+        part = "R" + repr(block)
+    return hashlib.sha256(part.encode("utf-8")).hexdigest()
+
+
 def show(blocks: list) -> None:
     """Display blocks in a notebook: Markdown as Markdown, tables as HTML, charts through the offline renderer."""
     from IPython.display import HTML, display
@@ -160,6 +180,10 @@ def show(blocks: list) -> None:
             display(HTML(block.html))
         elif block is not None:
             display(block)
+    record = os.environ.get(CONTENT_DIGEST_ENV)
+    if record:
+        with open(record, "a", encoding="utf-8") as handle:
+            handle.write("".join(block_digest(b) + "\n" for b in blocks if b is not None))
 
 
 def status_counts(assessment: pd.DataFrame) -> dict[str, int]:
