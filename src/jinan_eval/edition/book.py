@@ -292,10 +292,9 @@ def sync_tree(fresh: Path, target: Path, keep: set[str] = frozenset()) -> list[s
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, dest)
         changed.append(str(rel))
-    for path in sorted(target.rglob("*"), reverse=True):
+    ours = [p for top in target.iterdir() if top.name not in keep for p in [top, *top.rglob("*")]]
+    for path in sorted(ours, reverse=True):  # (Sphinx's own folders, thousands of files, are not walked)
         rel = path.relative_to(target)
-        if rel.parts[0] in keep:
-            continue
         if path.is_file() and rel not in wanted:
             path.unlink()
             changed.append(str(rel))
@@ -463,8 +462,8 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
         final.parent.mkdir(parents=True, exist_ok=True)
         work = staging_folder(build_dir, f"build-{edition.year}-{lang}-")
         # what takes a second or two to start (a kernel, the Sphinx process) starts first, while this process loads
-        # the data, computes the assessment and keys the pages; while the notebooks run, a side thread writes the
-        # book's other sources and the downloads
+        # the data and keys the pages; while the notebooks run, it computes the assessment and a side thread writes
+        # the book's other sources; the downloads are written while Sphinx writes the pages
         # a first build runs every page (every kernel starts at once); a rebuild usually runs few (one starts, the
         # others when there are pages for them)
         rebuild = (output_dir_for(edition.year, lang, build_dir) / PAGE_KEYS_FILE).exists()
@@ -485,13 +484,11 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
             side_work: list = []
 
             def beside_the_notebooks() -> dict:
-                """Once the pages are handed to the kernels: the assessment here, then the book's other sources and
-                the downloads in the side thread; the probes start from this assessment."""
+                """Once the pages are handed to the kernels: the assessment here, then the book's other sources in
+                the side thread; the probes start from this assessment."""
                 side_work.append(EditionResults.compute(dataset, edition.year))
                 side_work.append(side.submit(prepare_source, edition, dataset, manifest, None, fresh, pages,
                                              side_work[0], build_dir))
-                side_work.append(side.submit(downloads.write_downloads, dataset, side_work[0].history, edition.year,
-                                             work / "data", side_work[0].commitments))
                 return {(edition.year, lang): seeded_context(dataset, edition.year, lang, side_work[0].history)}
 
             notebooks = run_notebooks(edition.year, lang, jobs=jobs, data_dir=data_dir, build_dir=build_dir,
@@ -500,8 +497,12 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
             checkpoint("notebooks-run")
             if not side_work:  # no page had to run
                 beside_the_notebooks()
-            results, preparing, writing = side_work
+            results, preparing = side_work
             preparing.result()
+            # the downloads are written while Sphinx writes the pages (not before: this process's own work before
+            # Sphinx starts is what a one-figure rebuild waits for)
+            writing = side.submit(downloads.write_downloads, dataset, results.history, edition.year, work / "data",
+                                  results.commitments)
             for nb in notebooks.glob("*.ipynb"):
                 shutil.copyfile(nb, fresh / nb.name)
             src = book_source_dir(edition, build_dir)

@@ -72,6 +72,9 @@ def write_downloads(dataset: Dataset, history: pd.DataFrame, report_year: int, d
     from .workbook import write_request_workbook
 
     requests = directory / REQUEST_WORKBOOK
-    write_request_workbook(dataset, report_year, requests)
+    # the edition's levels of this year are those the workbook would compute (the same statuses: assess_history is
+    # assess_edition year by year)
+    write_request_workbook(dataset, report_year, requests, None if commitments is None
+                           else commitments[commitments["report_year"] == report_year])
     written.append(requests)
     return written

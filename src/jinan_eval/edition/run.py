@@ -9,6 +9,8 @@
 * Notebooks run in parallel, one worker thread per core, each with its own warm kernel (see ``warm.py``): the
   kernel's start-up is paid once per worker, and each notebook still starts from an empty namespace. A build
   starts the workers (:class:`KernelPool`) before it loads the data, so the kernels start meanwhile.
+* A page runs again only when what it reads changed (:func:`page_keys`); a summary page whose inputs changed but
+  whose content did not is reused too (``probe.py``).
 """
 
 from __future__ import annotations
@@ -301,7 +303,7 @@ def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, d
                 else:
                     pool.submit([job], run_one)
             pool.wait(bar.update)
-            pool.close()
+            pool.release()  # the kernels shut down while this run finishes (the caller's close() waits for them)
             bar.close()
             for job in changed:  # the content of the summary pages executed now, for the next run to compare with
                 if job.sections is None and job.output not in new_contents:
@@ -359,6 +361,7 @@ class KernelPool:
         self.todo: queue.Queue = queue.Queue()
         self.reports: queue.Queue = queue.Queue()
         self.stop = threading.Event()
+        self.released = threading.Event()
         workers = max(1, workers)
         self.wanted = [threading.Event() for _ in range(workers)]
         for event in self.wanted[:workers if eager is None else eager]:
@@ -373,8 +376,8 @@ class KernelPool:
         from .warm import WarmKernel
 
         self.wanted[i].wait()
-        if self.stop.is_set():
-            return  # the pool closed before this worker was needed: no kernel was started
+        if self.stop.is_set() or self.released.is_set():
+            return  # the pool ended before this worker was needed: no kernel was started
         warm, failed = None, None
         try:
             warm = WarmKernel(extra_arguments=KERNEL_ARGUMENTS, cwd=cwd)
@@ -430,6 +433,14 @@ class KernelPool:
             self.wait(done_one)
         finally:
             self.close()
+
+    def release(self) -> None:
+        """Every job is done: the workers shut their kernels down meanwhile (:meth:`close` waits for them)."""
+        self.released.set()
+        for event in self.wanted:
+            event.set()
+        for _ in self.threads:
+            self.todo.put(None)
 
     def close(self) -> None:
         self.stop.set()

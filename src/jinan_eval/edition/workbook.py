@@ -203,8 +203,9 @@ def _validate_column(ws, columns, key: str, formula: str, rows: int, title: str)
     ws.add_data_validation(dv)
 
 
-def write_request_workbook(dataset: Dataset, year: int, path: Path) -> dict[str, int]:
-    """Write the data-request workbook of report year ``year``; returns the number of request rows per sheet."""
+def write_request_workbook(dataset: Dataset, year: int, path: Path, levels: pd.DataFrame | None = None) -> dict[str, int]:
+    """Write the data-request workbook of report year ``year``; returns the number of request rows per sheet.
+    ``levels``: the commitments' levels of that year, if the caller has them (else computed here)."""
     m = Messages("zh")
     wb = Workbook()
     guide = wb.active
@@ -227,7 +228,7 @@ def write_request_workbook(dataset: Dataset, year: int, path: Path) -> dict[str,
         _validate_column(ws, REQUEST_COLUMNS, "unit", unit_list, len(rows), "单位 Unit")
         counts[ws.title] = len(rows)
     ev = wb.create_sheet(EVIDENCE_SHEET)
-    evidence_rows = commitments_to_evidence(dataset, year, m)
+    evidence_rows = commitments_to_evidence(dataset, year, m, levels)
     _write_table(ev, EVIDENCE_SHEET_COLUMNS, evidence_rows, EVIDENCE_FILL_FROM)
     _validate_column(ev, EVIDENCE_SHEET_COLUMNS, "level", level_list, len(evidence_rows), "落实程度 Level")
     counts[EVIDENCE_SHEET] = len(evidence_rows)
@@ -243,11 +244,12 @@ def write_request_workbook(dataset: Dataset, year: int, path: Path) -> dict[str,
     return counts
 
 
-def commitments_to_evidence(dataset: Dataset, year: int, m: Messages) -> list[dict]:
+def commitments_to_evidence(dataset: Dataset, year: int, m: Messages, levels: pd.DataFrame | None = None) -> list[dict]:
     """The commitments whose evidence stops short of under way (none, or only a plan) up to ``year``."""
     from ..assess import assess_edition, commitment_levels
 
-    levels = commitment_levels(dataset, year, assess_edition(dataset, year))
+    if levels is None:
+        levels = commitment_levels(dataset, year, assess_edition(dataset, year))
     weak = levels[levels["level"].isin((NO_PUBLIC_EVIDENCE, PLANNED))].merge(dataset.targets, on="target_id")
     return [{"target_id": r.target_id, "commitment": r.plan_text_zh, "level_now": m(f"level.{r.level}")}
             for r in weak.itertuples()]
