@@ -443,11 +443,9 @@ class KernelPool:
             self.todo.put(None)
 
     def close(self) -> None:
+        """Stop: no queued job starts; every worker ends (its kernel shut down) before this returns."""
         self.stop.set()
-        for event in self.wanted:
-            event.set()
-        for _ in self.threads:
-            self.todo.put(None)
+        self.release()
         for thread in self.threads:
             thread.join()
         self.threads = []
