@@ -11,7 +11,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from jinan_eval.config import DEFAULT_DATA_DIR, TEMPLATE_DIR
 from jinan_eval.data import load_dataset
-from jinan_eval.edition.run import NotebookFailed, PageJob, execute_job, page_jobs, run_in_warm_kernels
+from jinan_eval.edition.run import KernelPool, NotebookFailed, PageJob, execute_job, page_jobs
 from jinan_eval.edition.warm import WarmKernel
 
 
@@ -50,7 +50,7 @@ def test_each_notebook_starts_from_an_empty_namespace_and_count_one(tmp_path):
         kernels.append(warm)
         execute_job(job, templates, out, warm=warm)
 
-    run_in_warm_kernels(jobs, 1, run_one, out)
+    KernelPool(1, out).run(jobs, run_one)
     assert len({id(k) for k in kernels}) == 1, "both notebooks ran in the same kernel"
     second = outputs(out / "second.ipynb")
     # the parameters cell, papermill's injected one, then the three cells above, counted from 1
@@ -68,7 +68,7 @@ def test_a_warm_kernel_gives_the_same_bytes_as_a_fresh_one(tmp_path):
     warm.mkdir()
     for job in jobs:
         execute_job(job, TEMPLATE_DIR, fresh, fresh / "charts")
-    run_in_warm_kernels(jobs, 1, lambda job, k: execute_job(job, TEMPLATE_DIR, warm, warm / "charts", warm=k), warm)
+    KernelPool(1, warm).run(jobs, lambda job, k: execute_job(job, TEMPLATE_DIR, warm, warm / "charts", warm=k))
     for job in jobs:
         assert (warm / job.output).read_bytes() == (fresh / job.output).read_bytes(), job.output
     assert sorted(p.name for p in (warm / "charts").iterdir()) == sorted(p.name for p in (fresh / "charts").iterdir())
@@ -87,7 +87,7 @@ def test_the_first_failure_stops_the_run_and_every_kernel_is_shut_down(tmp_path)
         execute_job(job, templates, out, warm=warm)
 
     with pytest.raises(NotebookFailed, match="ValueError: planted"):
-        run_in_warm_kernels(jobs, 2, run_one, out)
+        KernelPool(2, out).run(jobs, run_one)
     assert len(list(out.glob("good*.ipynb"))) < 6, "no new notebook starts after the failure"
     assert all(not k.km.has_kernel for k in kernels)
     assert threading.active_count() == before

@@ -461,11 +461,11 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
             raise EditionExists(f"edition {edition.rel} already exists at {final}; use --force to rebuild it")
         final.parent.mkdir(parents=True, exist_ok=True)
         work = staging_folder(build_dir, f"build-{edition.year}-{lang}-")
-        # what takes a second or two to start (a kernel, the Sphinx process) starts first, while this process loads
-        # the data and keys the pages; while the notebooks run, it computes the assessment and a side thread writes
-        # the book's other sources; the downloads are written while Sphinx writes the pages
-        # a first build runs every page (every kernel starts at once); a rebuild usually runs few (one starts, the
-        # others when there are pages for them)
+        # What takes a second or two to start (the kernels, the Sphinx process) starts first, while this process
+        # loads the data and keys the pages. A first build runs every page, so every kernel starts at once; a
+        # rebuild usually runs few (one starts, the others when there are pages for them). While the notebooks run,
+        # this process computes the assessment (and probes the summary pages) and a side thread writes the book's
+        # other sources; the downloads are written while Sphinx writes the pages.
         rebuild = (output_dir_for(edition.year, lang, build_dir) / PAGE_KEYS_FILE).exists()
         pool = KernelPool(max(1, jobs or os.cpu_count() or 1), work, eager=1 if rebuild else None)
         sphinx = SphinxProcess(lang)
@@ -481,24 +481,24 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
             pages = [job.page for job in page_jobs(dataset, edition.year, lang, Path(data_dir).resolve())]
             fresh = work / "src"
             fresh.mkdir()
-            side_work: list = []
+            done: dict = {}
 
             def beside_the_notebooks() -> dict:
                 """Once the pages are handed to the kernels: the assessment here, then the book's other sources in
                 the side thread; the probes start from this assessment."""
-                side_work.append(EditionResults.compute(dataset, edition.year))
-                side_work.append(side.submit(prepare_source, edition, dataset, manifest, None, fresh, pages,
-                                             side_work[0], build_dir))
-                return {(edition.year, lang): seeded_context(dataset, edition.year, lang, side_work[0].history)}
+                done["results"] = results = EditionResults.compute(dataset, edition.year)
+                done["sources"] = side.submit(prepare_source, edition, dataset, manifest, None, fresh, pages,
+                                              results, build_dir)
+                return {(edition.year, lang): seeded_context(dataset, edition.year, lang, results.history)}
 
             notebooks = run_notebooks(edition.year, lang, jobs=jobs, data_dir=data_dir, build_dir=build_dir,
                                       progress=progress, template_dir=template_dir, dataset=dataset, pool=pool,
                                       on_started=beside_the_notebooks)
             checkpoint("notebooks-run")
-            if not side_work:  # no page had to run
+            if not done:  # no page had to run
                 beside_the_notebooks()
-            results, preparing = side_work
-            preparing.result()
+            results = done["results"]
+            done["sources"].result()
             # the downloads are written while Sphinx writes the pages (not before: this process's own work before
             # Sphinx starts is what a one-figure rebuild waits for)
             writing = side.submit(downloads.write_downloads, dataset, results.history, edition.year, work / "data",

@@ -451,12 +451,6 @@ class KernelPool:
         self.threads = []
 
 
-def run_in_warm_kernels(page_list: list[PageJob], workers: int, run_one, cwd: Path, done_one=lambda n: None) -> None:
-    """Run every job, ``workers`` at a time, each worker thread in its own warm kernel (:class:`KernelPool`)."""
-    if page_list:
-        KernelPool(min(workers, len(page_list)), cwd).run(page_list, run_one, done_one)
-
-
 def _progress(total: int, label: str, enabled: bool):
     from tqdm import tqdm
 

@@ -1,9 +1,10 @@
 """The Sphinx process of a build, started early.
 
 ``python -m jinan_eval.edition.sphinx_child [LANG]`` imports Jupyter Book, Sphinx and the book's extensions, and for
-a Chinese book loads the word segmenter of the search index (jieba's dictionary) — about 1.5 s of start-up — then waits for one line on its standard input: the arguments of ``jupyter-book`` as a JSON list. The
-build starts it before it runs the notebooks, so that the start-up overlaps them, and sends the line when the book's
-sources are ready. An empty standard input (the build stopped before Sphinx) ends the process without building.
+a Chinese book loads the word segmenter of the search index (jieba's dictionary) — about 1.5 s of start-up — then
+waits for one line on its standard input: the arguments of ``jupyter-book`` as a JSON list. The build starts it
+before it runs the notebooks, so that the start-up overlaps them, and sends the line when the book's sources are
+ready. An empty standard input (the build stopped before Sphinx) ends the process without building.
 """
 
 from __future__ import annotations
@@ -12,20 +13,25 @@ import importlib
 import json
 import sys
 
+import yaml
+
+from ..config import BOOK_CONFIG_TEMPLATE
 from .startup import skip_unused_imports
 
-#: extensions the book adds to Jupyter Book's defaults (``sphinx.extra_extensions`` in the book's configuration),
-#: and modules the extensions import only when Sphinx sets them up
-BOOK_EXTENSIONS = ("jinan_eval.edition.sphinx_ext", "myst_nb.sphinx_ext")
+#: modules an extension imports only when Sphinx sets it up
+LATE_IMPORTS = ("myst_nb.sphinx_ext",)
 
 
 def preload(lang: str | None = None) -> None:
-    """Import what ``jupyter-book build`` will import: its Sphinx layer and every extension of the book; for a
-    Chinese book, load the search index's word segmenter."""
+    """Import what ``jupyter-book build`` will import: its Sphinx layer, Jupyter Book's extensions and those the
+    book's configuration adds (``sphinx.extra_extensions``); for a Chinese book, load the search index's word
+    segmenter."""
     import jupyter_book.sphinx  # noqa: F401  (Sphinx itself)
     from jupyter_book.config import get_default_sphinx_config
 
-    for name in [*get_default_sphinx_config().get("extensions", []), *BOOK_EXTENSIONS]:
+    book = yaml.safe_load(BOOK_CONFIG_TEMPLATE.read_text(encoding="utf-8")) or {}
+    extra = (book.get("sphinx") or {}).get("extra_extensions") or []
+    for name in [*get_default_sphinx_config().get("extensions", []), *extra, *LATE_IMPORTS]:
         try:
             importlib.import_module(name)
         except ImportError:  # Sphinx reports a missing extension itself, with its own message

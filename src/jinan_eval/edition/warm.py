@@ -1,4 +1,4 @@
-"""Warm kernels: the start-up of a kernel (Python, IPython, pandas, Altair, the report package — about 2 s) is paid
+"""Warm kernels: the start-up of a kernel (Python, IPython, pandas, Altair, the report package — about 1 s) is paid
 once per worker, not once per notebook.
 
 Papermill stays the runner: the engine registered here (``jinan-warm``) is papermill's own nbclient engine, given a
