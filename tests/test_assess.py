@@ -570,49 +570,10 @@ def flag(year, value, **kw):
     return obs(indicator_key="ule", year=year, value=value, unit="flag", **kw)
 
 
-def test_milestone_with_evidence_of_completion_is_achieved():
+def test_a_milestone_is_not_rated_among_the_quantified_targets():
+    """A milestone is judged once, as a commitment (test_commitments.py), whatever figures its indicator has."""
     row = assess_one(MILESTONE, [flag(2023, 1.0)])
-    assert row["status"] == "achieved"
-    assert row["route"] == "evidence"
-
-
-def test_milestone_with_completion_share_below_100_percent_is_not_done():
-    rows = [obs(indicator_key="ule", year=2024, value=80.0, unit="%")]
-    assert assess_one(MILESTONE, rows, report_year=2024)["status"] == "missed"
-    rows = [obs(indicator_key="ule", year=2023, value=100.0, unit="%")]
-    assert assess_one(MILESTONE, rows, report_year=2024)["status"] == "achieved"
-
-
-def test_milestone_with_evidence_of_non_completion_after_deadline_is_missed():
-    row = assess_one(MILESTONE, [flag(2022, 0.0), flag(2024, 0.0)], report_year=2024)
-    assert row["status"] == "missed"
-
-
-def test_milestone_without_evidence_after_deadline_is_unknown_not_missed():
-    assert assess_one(MILESTONE, [], report_year=2024)["status"] == "unknown"
-
-
-def test_milestone_not_done_before_deadline_is_unknown():
-    assert assess_one(MILESTONE, [flag(2022, 0.0)], report_year=2022)["status"] == "unknown"
-
-
-def test_milestone_mid_year_not_done_is_not_evidence_of_missing():
-    row = assess_one(MILESTONE, [flag(2023, 0.0, period="partial")], report_year=2023)
-    assert row["status"] == "unknown"
-
-
-def test_milestone_mid_year_done_is_evidence_of_completion():
-    assert assess_one(MILESTONE, [flag(2023, 1.0, period="partial")], report_year=2023)["status"] == "achieved"
-
-
-def test_milestone_evidence_after_deadline_is_achieved_with_a_caveat():
-    row = assess_one(MILESTONE, [flag(2024, 1.0)], report_year=2024)
-    assert row["status"] == "achieved"
-    assert reasons(row) == {"milestone_done": "2024", "milestone_done_late": "2023"}
-
-
-def test_milestone_without_indicator_is_unknown():
-    assert assess_one({**MILESTONE, "indicator_key": ""}, [flag(2023, 1.0)])["status"] == "unknown"
+    assert row["status"] == "not_quantified" and reasons(row) == {"milestone": ""} and row["route"] == ""
 
 
 @pytest.mark.parametrize("kind", ["provincial_task", "qualitative"])

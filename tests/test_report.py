@@ -170,7 +170,7 @@ def test_a_project_page_counts_targets_and_commitments_separately(data_dir):
     text = project.intro(ctx, "KP1")[0].text
     assert "**Lead departments**: " in text
     # 12 green factories of 40 by 2023: progress 0.3 against 0.6 expected after 3 of 5 years, R = 0.5 < 0.6
-    assert "1 quantified targets and milestones: Off track 1." in text
+    assert "1 quantified targets: Off track 1." in text
     assert "1 commitments without a number: No public evidence 1." in text
 
 

@@ -66,7 +66,7 @@ def test_round_trip_a_filled_workbook_rates_the_targets_it_completes(blank, tmp_
     fill_sewage_requests(wb, region)  # 60% typed in a percentage cell is stored as 0.6
     ev = wb[EVIDENCE_SHEET]
     heads = {c.value: c.column for c in ev[1]}
-    for head, value in {"落实程度 Level": "推进中 [under_way]", "事件日期 Date of the event": dt.datetime(2024, 5, 1),
+    for head, value in {"事件类型 Event": "仅印发计划、通知或工作安排 [issued]", "事件日期 Date of the event": dt.datetime(2024, 5, 1),
                         "发生了什么（中文）What happened (Chinese)": "印发实施方案。",
                         "What happened (English)": "A plan was issued.", "来源标题 Source title": "关于印发方案的通知",
                         "发布机关 Issuing body": "济南市人民政府", "发布日期 Date": "2024-05-01",

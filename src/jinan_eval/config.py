@@ -28,8 +28,7 @@ LANGS = ("zh", "en")
 REQUIRED_KEYS = ("id", "title_zh", "title_en", "document_number", "issued", "url", "base_year", "target_year",
                  "region", "report_title_zh", "report_title_en")
 #: Method parameters plan.yaml may set under ``method:`` (see assess.method.MethodParams).
-METHOD_KEYS = ("on_track", "behind", "approx_tolerance", "route_order", "milestone_done_level",
-               "milestone_done_share")
+METHOD_KEYS = ("on_track", "behind", "approx_tolerance", "route_order")
 
 
 class PlanConfigError(ValueError):

@@ -24,7 +24,7 @@ MILESTONE_KIND = "milestone"
 PROVINCIAL_TASK = "provincial_task"
 QUALITATIVE = "qualitative"
 NON_QUANTIFIED_KINDS = (PROVINCIAL_TASK, QUALITATIVE)
-RATED_KINDS = QUANTIFIED_KINDS + (MILESTONE_KIND,)  # kinds that published figures can settle
+RATED_KINDS = QUANTIFIED_KINDS  # kinds rated by status (a milestone is judged once, as a commitment)
 TARGET_KINDS = QUANTIFIED_KINDS + (MILESTONE_KIND,) + NON_QUANTIFIED_KINDS
 
 # --- statuses ---------------------------------------------------------------------
@@ -34,29 +34,43 @@ MET_EARLY = "met_early"  # a figure before the target year meets it: reached ear
 ON_TRACK = "on_track"
 BEHIND = "behind"
 OFF_TRACK = "off_track"
+NOT_MET = "not_met"  # before the target year, the latest figure (or a bound on it) falls short; pace not measurable
 MISSED = "missed"
 UNKNOWN = "unknown"
 INSUFFICIENT_DATA = "insufficient_data"
 NOT_QUANTIFIED = "not_quantified"
 
 #: Display order for legends, heatmaps and count tables (best to least informative).
-STATUS_ORDER: tuple[str, ...] = (ACHIEVED, MET_EARLY, ON_TRACK, BEHIND, OFF_TRACK, MISSED, UNKNOWN, INSUFFICIENT_DATA,
+STATUS_ORDER: tuple[str, ...] = (ACHIEVED, MET_EARLY, ON_TRACK, BEHIND, OFF_TRACK, NOT_MET, MISSED, UNKNOWN, INSUFFICIENT_DATA,
                                  NOT_QUANTIFIED)
 #: Statuses of targets an edition cannot rate (its data gaps).
 GAP_STATUSES = (INSUFFICIENT_DATA, UNKNOWN)
+#: What an official statement of the responsible body may say of a target (statements.csv, status).
+STATEMENT_STATUSES = (ACHIEVED, MET_EARLY, NOT_MET, MISSED)
 
 # --- implementation levels (commitments without a number: tasks, mechanisms, safeguards, milestones) ------------
 # A commitment's level is computed from dated, cited evidence rows (methods chapter, "implementation").
 
 IMPLEMENTED = "implemented"  # 已落实: the instrument is in force, the project completed, the result reported
+PARTLY_DONE = "partly_completed"  # 部分完成: a milestone some of whose named parts are evidenced as completed
 UNDER_WAY = "under_way"  # 推进中: documented implementation steps (works started, pilot running, first transactions)
 PLANNED = "planned"  # 已部署: only a plan, notice or work arrangement issued
 NO_PUBLIC_EVIDENCE = "no_public_evidence"  # 未见公开证据: nothing citable found (not the same as "not done")
 OVERDUE = "overdue_no_evidence"  # 逾期未见证据: a milestone past its deadline with no evidence of completion
 EVIDENCE_LEVELS = (IMPLEMENTED, UNDER_WAY, PLANNED)  # what one evidence row may support
-LEVEL_ORDER = (IMPLEMENTED, UNDER_WAY, PLANNED, NO_PUBLIC_EVIDENCE, OVERDUE)
+LEVEL_ORDER = (IMPLEMENTED, PARTLY_DONE, UNDER_WAY, PLANNED, NO_PUBLIC_EVIDENCE, OVERDUE)
 #: Rank of each level for "the highest level evidenced" and for a section's median (higher is further along).
-LEVEL_RANK = {IMPLEMENTED: 3, UNDER_WAY: 2, PLANNED: 1, NO_PUBLIC_EVIDENCE: 0, OVERDUE: 0}
+LEVEL_RANK = {IMPLEMENTED: 3, PARTLY_DONE: 2, UNDER_WAY: 2, PLANNED: 1, NO_PUBLIC_EVIDENCE: 0, OVERDUE: 0}
+
+# --- evidence events: what happened decides the level it supports, by rule (methods chapter) --------------------
+EVENT_ISSUED = "issued"  # only a plan, programme, notice, contingency plan or work arrangement issued or approved
+EVENT_STARTED = "started"  # implementation steps: works started, a pilot running, first transactions, part done
+EVENT_COMPLETED = "completed"  # what the commitment (or a named part of a milestone) asks for is completed / in force
+EVENT_RESULT = "result_reported"  # the responsible body reports the commitment's result achieved as a whole
+EVENTS = (EVENT_ISSUED, EVENT_STARTED, EVENT_COMPLETED, EVENT_RESULT)
+LEVEL_OF_EVENT = {EVENT_ISSUED: PLANNED, EVENT_STARTED: UNDER_WAY, EVENT_COMPLETED: IMPLEMENTED,
+                  EVENT_RESULT: IMPLEMENTED}
+COMPLETION_EVENTS = (EVENT_COMPLETED, EVENT_RESULT)
 #: Kinds of commitment judged by implementation level (every commitment without a rated number of its own).
 COMMITMENT_KINDS = ("qualitative", "provincial_task", "milestone")
 
@@ -124,9 +138,20 @@ ROUTE_CUMULATIVE_CHANGE = "cumulative_change"
 ROUTE_CHAINED_YOY = "chained_yoy"
 ROUTE_ADDITIONS = "additions"  # from a published cumulative total since the base year
 ROUTE_ANNUAL_SUM = "annual_sum"  # from annual additions, every year from the base year on
-ROUTE_EVIDENCE = "evidence"
+ROUTE_BOUND = "bound"  # a bound the figures imply decides the status (methods chapter, "routes from partial facts")
+ROUTE_STATEMENT = "statement"  # the responsible body's own dated statement of the status
+ROUTE_IMPLICATION = "implication"  # a named rule turns a published fact into the target's figure
 RELATIVE_ROUTES = (ROUTE_LEVELS, ROUTE_CUMULATIVE_CHANGE, ROUTE_CHAINED_YOY)
-ROUTES = RELATIVE_ROUTES + (ROUTE_ADDITIONS, ROUTE_ANNUAL_SUM, ROUTE_EVIDENCE)
+FIGURE_ROUTES = RELATIVE_ROUTES + (ROUTE_ADDITIONS, ROUTE_ANNUAL_SUM)
+PARTIAL_ROUTES = (ROUTE_BOUND, ROUTE_STATEMENT, ROUTE_IMPLICATION)
+ROUTES = FIGURE_ROUTES + PARTIAL_ROUTES
+
+#: Bounds a count gives on a share of an unknown denominator with a known maximum (indicators.csv, bound_rule):
+#: ``days_in_year`` — the denominator is at most the number of days in the figure's year.
+BOUND_RULES = ("days_in_year",)
+#: Implication rules (indicators.csv, implication): ``whole_fleet`` — a fleet (stock) that is 100 % of a kind at the
+#: end of a year implies that every unit added to it that year was of that kind.
+IMPLICATION_RULES = ("whole_fleet",)
 
 # --- reasons ------------------------------------------------------------------------
 # The assessment explains each status with codes. A reason is written ``code`` or ``code:arg`` (one argument,
@@ -145,12 +170,10 @@ REASONS = {
     "base_met_latest_not": False,
     "qualitative": False,
     "provincial_task": False,
-    "milestone_done": True,  # arg: first year with evidence of completion
-    "milestone_done_late": True,  # arg: deadline
-    "milestone_not_done": True,  # arg: year of the evidence of non-completion
-    "milestone_no_evidence": False,
-    "milestone_incomplete": False,  # latest evidence short of completion (latest_year, latest_value)
-    "milestone_no_indicator": False,
+    "milestone": False,  # judged once, as a commitment, by the milestone rule
+    "bound_not_met": True,  # arg: the bound (a lower bound above a ceiling): year,value
+    "bound_met": True,  # arg: the bound that reaches the target: year,value
+    "statement": True,  # arg: date of the statement
     # why no rating
     "target_no_value": False,
     "target_not_positive": False,
@@ -168,12 +191,14 @@ REASONS = {
     "additions_other_base": True,  # arg: the other base years
     "no_additions_vs_base": False,
     "annual_gap": True,  # arg: missing years
+    "bound_undecided": True,  # arg: the bound that does not decide: year,value
 }
 
 #: Flags: facts about the figures or the target that qualify any status (joined with ``;`` in ``flags``).
 FLAGS = (
     "figure_qualified",  # a figure used is stated with 约/以上/突破…, used as stated
     "provisional",  # a figure the rating rests on was read only on a third-party copy (grade C)
+    "statement_unconfirmed",  # a statement the rating rests on was not read on the responsible body's own site
     "partial_unused",  # part-year figures after the latest full year were not used
     "conflict_dropped",  # differing figures with no single preferred row were dropped
     "approximate",  # the target is worded 约/左右

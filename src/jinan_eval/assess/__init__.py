@@ -22,27 +22,27 @@ __all__ = ["OUTPUT_COLUMNS", "MethodParams", "assess_all_years", "assess_edition
 def assess_edition(dataset: Dataset, report_year: int, params: MethodParams | None = None) -> pd.DataFrame:
     """The assessment of every target of the dataset's plan as of ``report_year``."""
     params = params or MethodParams.for_plan(dataset.plan)
-    return assess_targets(dataset.targets, dataset.graded_observations(), dataset.indicators, report_year, params)
+    return assess_targets(dataset.targets, dataset.graded_observations(), dataset.indicators, report_year, params,
+                          dataset.graded_statements())
 
 
 def assess_history(dataset: Dataset, years: Iterable[int], params: MethodParams | None = None) -> pd.DataFrame:
     """assess_edition for each report year, concatenated."""
     params = params or MethodParams.for_plan(dataset.plan)
-    return assess_all_years(dataset.targets, dataset.graded_observations(), dataset.indicators, years, params)
+    return assess_all_years(dataset.targets, dataset.graded_observations(), dataset.indicators, years, params,
+                            dataset.graded_statements())
 
 
 def sensitivity(dataset: Dataset, report_year: int, shift: float = 0.05) -> pd.DataFrame:
     """How many statuses change when both rating thresholds move by ±shift."""
     params = MethodParams.for_plan(dataset.plan)
     return status_sensitivity(dataset.targets, dataset.graded_observations(), dataset.indicators, report_year,
-                              params, shift)
+                              params, shift, dataset.graded_statements())
 
 
-def commitment_levels(dataset: Dataset, report_year: int, assessment: pd.DataFrame | None = None) -> pd.DataFrame:
+def commitment_levels(dataset: Dataset, report_year: int) -> pd.DataFrame:
     """The implementation level of every commitment as of ``report_year`` (evidence dated up to that year; a
-    milestone whose figures show it done counts as implemented)."""
-    assessment = assessment if assessment is not None else assess_edition(dataset, report_year)
-    statuses = dict(zip(assessment["target_id"], assessment["status"]))
-    evidence = dataset.evidence if dataset.evidence is not None else pd.DataFrame(columns=["target_id", "level",
+    milestone by the milestone rule, from the completion of the parts it names)."""
+    evidence = dataset.evidence if dataset.evidence is not None else pd.DataFrame(columns=["target_id", "event",
                                                                                           "event_date", "source_id"])
-    return assess_commitments(dataset.targets, evidence, report_year, dataset.plan.first_year, statuses)
+    return assess_commitments(dataset.targets, evidence, report_year, dataset.plan.first_year)

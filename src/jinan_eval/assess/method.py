@@ -78,9 +78,6 @@ class MethodParams:
     route_order
         Preference between routes that reach the same latest year
         (the route reaching the most recent year always wins).
-    milestone_done_level, milestone_done_share
-        A milestone level observation at or above this value counts as done
-        (a 1/0 flag, a count of completed items, or a completion share in %).
     """
 
     region: str
@@ -89,8 +86,6 @@ class MethodParams:
     behind: float = 0.60
     approx_tolerance: float = 0.05
     route_order: tuple[str, ...] = (ROUTE_LEVELS, ROUTE_CUMULATIVE_CHANGE, ROUTE_CHAINED_YOY)
-    milestone_done_level: float = 1.0
-    milestone_done_share: float = 100.0
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.behind <= self.on_track:

@@ -67,7 +67,8 @@ class Position:
     base_value: float
     first_year: int | None = None  # first year of a chain of yearly figures (chained_yoy, annual_sum)
     figure_qualifier: str = ""
-    grades: tuple[str, ...] = ()  # grades of the sources of the figures used (A, B, C)  # qualifier of the figure(s) used, e.g. 约 or 以上 (approximate / lower bound)
+    grades: tuple[str, ...] = ()  # grades of the sources of the figures used (A, B, C)
+    sources: tuple[str, ...] = ()  # the sources (sources.csv) of the rows used, in the order used
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,17 @@ def _grades(*frames: pd.DataFrame | pd.Series) -> tuple[str, ...]:
         elif "grade" in rows:
             found += [_text(g) for g in rows["grade"]]
     return tuple(found)
+
+
+def _sources(*frames: pd.DataFrame | pd.Series) -> tuple[str, ...]:
+    """The source ids of the rows a position uses, each once, in order."""
+    found = []
+    for rows in frames:
+        if isinstance(rows, pd.Series):
+            found.append(_text(rows.get("source_id")))
+        elif "source_id" in rows:
+            found += [_text(s) for s in rows["source_id"]]
+    return tuple(dict.fromkeys(s for s in found if s))
 
 
 def _rows(obs: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -133,6 +145,7 @@ def level_pair(obs: pd.DataFrame, base_year: int, unit: str | None) -> Position 
         base_value=base_value,
         figure_qualifier=_text(latest["qualifier"]),
         grades=_grades(base.iloc[:1], latest),
+        sources=_sources(base.iloc[:1], latest),
     )
 
 
@@ -168,6 +181,7 @@ def relative_by_cumulative_change(obs: pd.DataFrame, base_year: int) -> Position
         base_value=NAN,
         figure_qualifier=_text(latest["qualifier"]),
         grades=_grades(latest),
+        sources=_sources(latest),
     )
 
 
@@ -197,6 +211,7 @@ def relative_by_chained_yoy(obs: pd.DataFrame, base_year: int) -> Position | NoP
         first_year=int(ordered["year"].min()),
         figure_qualifier=_joined_qualifiers(ordered["qualifier"]),
         grades=_grades(ordered),
+        sources=_sources(ordered),
     )
 
 
@@ -224,6 +239,7 @@ def additions_by_cumulative(obs: pd.DataFrame, base_year: int, unit: str | None)
         base_value=NAN,
         figure_qualifier=_text(latest["qualifier"]),
         grades=_grades(latest),
+        sources=_sources(latest),
     )
 
 
@@ -250,6 +266,7 @@ def additions_by_annual_sum(obs: pd.DataFrame, base_year: int, unit: str | None)
         first_year=int(in_unit["year"].min()),
         figure_qualifier=_joined_qualifiers(in_unit["qualifier"]),
         grades=_grades(in_unit),
+        sources=_sources(in_unit),
     )
 
 

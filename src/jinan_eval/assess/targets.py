@@ -38,11 +38,11 @@ from ..vocabulary import (
     PERIOD_YEAR,
     PROVISIONAL_GRADE,
     RELATIVE_KINDS,
-    ROUTE_EVIDENCE,
+    ROUTE_BOUND,
     ROUTE_LEVELS,
+    ROUTE_STATEMENT,
     STATUS_ORDER,
     TARGET_KINDS,
-    UNKNOWN,
     reason,
 )
 from .formulas import (
@@ -58,6 +58,15 @@ from .formulas import (
     within_tolerance,
 )
 from .method import MethodParams, Qualifier, parse_qualifier, shifted_thresholds
+from .partial import (
+    Bound,
+    bound_arg,
+    bound_from_count,
+    bound_from_part_year_addition,
+    bound_status,
+    implied_position,
+    latest_statement,
+)
 from .routes import (
     NoPosition,
     Position,
@@ -81,17 +90,18 @@ from .routes import (
 OUTPUT_SPEC: dict[str, tuple[str, str]] = {
     "target_id": ("str", "Target (targets.csv)"),
     "report_year": ("int", "Report year: only figures for years up to it are used"),
-    "status": ("str", "achieved / met_early / on_track / behind / off_track / missed / unknown / insufficient_data / "
-               "not_quantified (methods chapter, status rules)"),
+    "status": ("str", "achieved / met_early / on_track / behind / off_track / not_met / missed / unknown / "
+               "insufficient_data / not_quantified (methods chapter, status rules)"),
     "reason": ("str", "Reason codes, ';'-separated, each 'code' or 'code:argument' (methods chapter)"),
     "flags": ("str", "Flag codes, ';'-separated: figure_qualified, provisional, partial_unused, conflict_dropped, "
               "approximate, aspirational, strict"),
-    "route": ("str", "Where the latest position comes from: levels, cumulative_change, chained_yoy, additions, "
-              "annual_sum, evidence"),
+    "route": ("str", "Where the rating comes from: levels, cumulative_change, chained_yoy, additions, annual_sum "
+              "(figures); bound, implication, statement (routes from partial facts)"),
     "base_year": ("int", "Base year used"),
     "first_year": ("int", "First year of a chain or sum (chained_yoy, annual_sum)"),
     "latest_year": ("int", "Year of the latest position used"),
-    "latest_value": ("float", "Level in the latest year, where published; additions; milestone evidence value"),
+    "latest_value": ("float", "Level in the latest year, where published; additions; the bound (route bound); the "
+                     "derived figure (route implication)"),
     "base_value": ("float", "Base-year level, where published"),
     "achieved_change": ("float", "Change achieved since the base year (% for percentage targets)"),
     "progress": ("float", "Share of the required change achieved"),
@@ -100,7 +110,9 @@ OUTPUT_SPEC: dict[str, tuple[str, str]] = {
     "required_annual_rate": ("float", "Change needed each year from here to meet the target on time"),
     "figure_qualifier": ("str", "Qualifier of the figure used (约, 以上 …)"),
     "evidence_grade": ("str", "The weakest grade among the sources of the figures used (A, B, C)"),
-    "provisional": ("bool", "True when the rating rests on a grade-C source (待核实)"),
+    "provisional": ("bool", "True when the rating rests on a grade-C source, or on a statement not read on the "
+                    "body's own site (待核实)"),
+    "sources": ("str", "The sources (sources.csv) of the rows the rating used, ';'-separated"),
 }
 OUTPUT_TYPES: dict[str, str] = {name: spec[0] for name, spec in OUTPUT_SPEC.items()}
 OUTPUT_COLUMNS: tuple[str, ...] = tuple(OUTPUT_TYPES)
@@ -264,12 +276,16 @@ class _Context:
     partial_rows: pd.DataFrame  # period 'partial', this indicator
     conflict_rows: pd.DataFrame
     indicator_unit: str | None
+    rules: dict | None = None  # the indicator's bound and implication rules (indicators.csv)
+    premise_rows: pd.DataFrame | None = None  # full-year rows of the implication's premise indicator
+    count_rows: pd.DataFrame | None = None  # full-year rows of the count a bound is computed from
+    statements: pd.DataFrame | None = None  # the responsible body's statements on this target
 
 
 def _empty_row(target_id: str, report_year: int) -> dict:
     row = {c: NAN for c in OUTPUT_COLUMNS}
     row.update(target_id=target_id, report_year=report_year, latest_year=None, base_year=None, first_year=None,
-               route="", reason="", flags="", figure_qualifier="", evidence_grade="", provisional=False)
+               route="", reason="", flags="", figure_qualifier="", evidence_grade="", provisional=False, sources="")
     return row
 
 
@@ -401,10 +417,20 @@ def assess_quantified(target: dict, ctx: _Context) -> dict:
 
     candidates = _positions_for(kind, target, base_year, ctx)
     position = most_recent_position(candidates, params.route_order if kind in RELATIVE_KINDS else ())
+    if position is None and kind in BOUND_KINDS:
+        position = _implied(ctx)
     if position is None:
-        row.update(status=INSUFFICIENT_DATA, reason=_join(_insufficient_reasons(candidates, ctx)),
-                   flags=_flags(None, qualifier, ctx))
-        return row
+        why = _join(_insufficient_reasons(candidates, ctx))
+        unrated = {**row, "status": INSUFFICIENT_DATA, "reason": why, "flags": _flags(None, qualifier, ctx)}
+        bound = _bound_for(kind, target, base_year, ctx)
+        rated = _rated_by_bound(row, kind, target_value, bound, target_year, qualifier) if bound else None
+        rated = rated or _rated_by_statement(row, ctx)
+        if rated is not None:
+            return rated
+        if bound is not None and kind in BOUND_KINDS:  # the bound decides nothing: said beside the other reasons
+            unrated.update(reason=_join([why, reason("bound_undecided", bound_arg(bound))]),
+                           latest_year=bound.year, latest_value=bound.lower)
+        return unrated
 
     metrics = _metrics_for(kind, target, position, base_year, target_year, qualifier, params)
     reached = target_year is not None and position.latest_year >= target_year
@@ -427,60 +453,56 @@ def assess_quantified(target: dict, ctx: _Context) -> dict:
         figure_qualifier=position.figure_qualifier,
         evidence_grade=weakest_grade(position.grades),
         provisional=weakest_grade(position.grades) == PROVISIONAL_GRADE,
+        sources=";".join(position.sources),
     )
     return row
 
 
-def _milestone_done(value: float, unit: str, params: MethodParams) -> bool:
-    threshold = params.milestone_done_share if unit == "%" else params.milestone_done_level
-    return value >= threshold - EPS
+def _implied(ctx: _Context) -> Position | None:
+    """The implication route: the indicator's named rule applied to its premise's figures (indicators.csv)."""
+    rule = _text((ctx.rules or {}).get("implication"))
+    if not rule or ctx.premise_rows is None:
+        return None
+    return implied_position(ctx.premise_rows, rule)
 
 
-def evidence_of_non_completion(evidence: pd.DataFrame, deadline: int) -> pd.DataFrame:
-    """Not-done rows that prove a miss: full-year rows for the deadline year or later, any row after it."""
-    year_end = (evidence["period"] == "year") & (evidence["year"] >= deadline)
-    return evidence.loc[year_end | (evidence["year"] > deadline)]
+def _bound_for(kind: str, target: dict, base_year: int, ctx: _Context) -> Bound | None:
+    """The bound the figures give: a count over a bounded denominator (the indicator's bound_rule), or a part-year
+    cumulative addition."""
+    rule = _text((ctx.rules or {}).get("bound_rule"))
+    if kind in BOUND_KINDS and rule and ctx.count_rows is not None:
+        return bound_from_count(ctx.count_rows, rule)
+    if kind in ADDITION_KINDS:
+        return bound_from_part_year_addition(ctx.partial_rows, base_year, _unit_for_bound_or_additions(target, ctx))
+    return None
 
 
-def milestone_status(evidence: pd.DataFrame, deadline: int | None, report_year: int,
-                     params: MethodParams) -> tuple[str, str]:
-    """Status and reason codes of a milestone from its level evidence (rows of any period, years <= report_year)."""
-    if evidence.empty:
-        return UNKNOWN, reason("milestone_no_evidence")
-    is_done = [_milestone_done(float(v), _text(u), params) for v, u in zip(evidence["value"], evidence["unit"])]
-    done = evidence.loc[is_done]
-    if not done.empty:
-        first_done = int(done["year"].min())
-        late = reason("milestone_done_late", deadline) if deadline is not None and first_done > deadline else ""
-        return ACHIEVED, _join([reason("milestone_done", first_done), late])
-    if deadline is not None and deadline <= report_year:
-        not_done = evidence_of_non_completion(evidence, deadline)
-        if not not_done.empty:
-            return MISSED, reason("milestone_not_done", int(not_done["year"].min()))
-    return UNKNOWN, reason("milestone_incomplete")
+def _rated_by_bound(row: dict, kind: str, target_value: float, bound: Bound, target_year: int | None,
+                    qualifier: Qualifier) -> dict | None:
+    """The bound route (methods chapter): rate only what the bound decides (None when it decides nothing)."""
+    decided = bound_status(kind, target_value, bound, target_year, qualifier.strict)
+    if decided is None:
+        return None
+    status, code = decided
+    grade = weakest_grade(bound.grades)
+    return {**row, "status": status, "reason": code, "route": ROUTE_BOUND, "latest_year": bound.year,
+            "latest_value": bound.lower, "evidence_grade": grade, "provisional": grade == PROVISIONAL_GRADE,
+            "flags": _join(["provisional" if grade == PROVISIONAL_GRADE else "", *qualifier.flags]),
+            "sources": ";".join(bound.sources)}
 
 
-def _latest_evidence(evidence: pd.DataFrame) -> pd.Series:
-    """The most recent evidence row; a full-year row beats a part-year row of the same year."""
-    return evidence.sort_values(["year", "period"], ascending=[True, True], kind="stable").iloc[-1]
-
-
-def assess_milestone(target: dict, ctx: _Context) -> dict:
-    """Milestones: achieved on evidence of completion, missed on evidence of non-completion, else unknown."""
-    row = _empty_row(target["target_id"], ctx.report_year)
-    if not _text(target.get("indicator_key")):
-        row.update(status=UNKNOWN, reason=reason("milestone_no_indicator"))
-        return row
-    evidence = _rows(pd.concat([ctx.year_rows, ctx.partial_rows]), "level")
-    status, why = milestone_status(evidence, _int_or_none(target.get("target_year")), ctx.report_year, ctx.params)
-    row.update(status=status, reason=why)
-    if not evidence.empty:
-        latest = _latest_evidence(evidence)
-        grade = _text(latest.get("grade"))
-        row.update(latest_year=int(latest["year"]), latest_value=float(latest["value"]), route=ROUTE_EVIDENCE,
-                   evidence_grade=grade, provisional=grade == PROVISIONAL_GRADE,
-                   flags="provisional" if grade == PROVISIONAL_GRADE else "")
-    return row
+def _rated_by_statement(row: dict, ctx: _Context) -> dict | None:
+    """The statement route: the latest statement of the responsible body the edition may use (made no later than
+    the report year) gives the status; provisional unless read on the body's own site (grade A)."""
+    statement = latest_statement(ctx.statements, ctx.report_year)
+    if statement is None:
+        return None
+    grade = _text(statement.get("grade"))
+    provisional = grade != "A"
+    return {**row, "status": statement["status"], "reason": reason("statement", _text(statement["statement_date"])),
+            "route": ROUTE_STATEMENT, "latest_year": int(statement["as_of_year"]), "evidence_grade": grade,
+            "provisional": provisional, "flags": "statement_unconfirmed" if provisional else "",
+            "sources": _text(statement["source_id"])}
 
 
 def assess_target(target: dict, ctx: _Context) -> dict:
@@ -492,8 +514,10 @@ def assess_target(target: dict, ctx: _Context) -> dict:
         row = _empty_row(target["target_id"], ctx.report_year)
         row.update(status=NOT_QUANTIFIED, reason=reason(kind))
         return row
-    if kind == MILESTONE_KIND:
-        return assess_milestone(target, ctx)
+    if kind == MILESTONE_KIND:  # judged once, as a commitment (commitments.py, the milestone rule)
+        row = _empty_row(target["target_id"], ctx.report_year)
+        row.update(status=NOT_QUANTIFIED, reason=reason("milestone"))
+        return row
     return assess_quantified(target, ctx)
 
 
@@ -518,6 +542,24 @@ def _as_output_frame(rows: list[dict]) -> pd.DataFrame:
     return frame.astype({c: _PANDAS_TYPES[t] for c, t in OUTPUT_TYPES.items()})
 
 
+RULE_COLUMNS = ("bound_rule", "bound_count", "implication", "implied_by")
+
+
+def _indicator_rules(indicators: pd.DataFrame) -> dict[str, dict]:
+    """Per indicator, its bound and implication rules (indicators.csv; empty where it has none)."""
+    present = [c for c in RULE_COLUMNS if c in indicators.columns]
+    rules = {}
+    for rec in indicators[["indicator_key", *present]].to_dict("records"):
+        found = {c: _text(rec.get(c)) for c in present if _text(rec.get(c))}
+        if found:
+            rules[_text(rec["indicator_key"])] = found
+    return rules
+
+
+def _full_year(rows: pd.DataFrame | None) -> pd.DataFrame | None:
+    return None if rows is None else rows.loc[rows["period"] == PERIOD_YEAR]
+
+
 def _indicator_units(indicators: pd.DataFrame) -> dict[str, str]:
     units = {}
     for key, unit in zip(indicators["indicator_key"], indicators["unit"]):
@@ -532,8 +574,10 @@ def assess_targets(
     indicators: pd.DataFrame,
     report_year: int,
     params: MethodParams,
+    statements: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Assess every target as of report_year, using only figures for years <= report_year.
+    """Assess every target as of report_year, using only figures for years <= report_year (and the responsible
+    bodies' statements made no later than it).
 
     Returns one row per target with columns OUTPUT_COLUMNS (the published assessment.csv).
     """
@@ -544,6 +588,8 @@ def assess_targets(
     by_indicator = {key: rows for key, rows in kept.groupby("indicator_key", sort=False)}
     conflicts_by_indicator = {key: rows for key, rows in conflicts.groupby("indicator_key", sort=False)}
     units = _indicator_units(indicators)
+    rules = _indicator_rules(indicators)
+    said = {} if statements is None else {key: rows for key, rows in statements.groupby("target_id", sort=False)}
 
     rows = []
     for target in targets.to_dict("records"):
@@ -556,6 +602,10 @@ def assess_targets(
             partial_rows=indicator_rows.loc[indicator_rows["period"] == PERIOD_PARTIAL],
             conflict_rows=conflicts_by_indicator.get(key, empty),
             indicator_unit=units.get(key),
+            rules=rules.get(key),
+            premise_rows=_full_year(by_indicator.get(rules.get(key, {}).get("implied_by"), empty)),
+            count_rows=_full_year(by_indicator.get(rules.get(key, {}).get("bound_count"), empty)),
+            statements=said.get(target["target_id"]),
         )
         rows.append(assess_target(target, ctx))
     return _as_output_frame(rows)
@@ -567,9 +617,10 @@ def assess_all_years(
     indicators: pd.DataFrame,
     years: Iterable[int],
     params: MethodParams,
+    statements: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """assess_targets for each report year, concatenated (one row per target and year)."""
-    frames = [assess_targets(targets, observations, indicators, year, params) for year in years]
+    frames = [assess_targets(targets, observations, indicators, year, params, statements) for year in years]
     if not frames:
         return _as_output_frame([])
     return pd.concat(frames, ignore_index=True)
@@ -582,11 +633,13 @@ def statuses_by_threshold_shift(
     report_year: int,
     params: MethodParams,
     shift: float = 0.05,
+    statements: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per target: status with thresholds lowered by shift (looser), as published, and raised (stricter)."""
     result = pd.DataFrame({"target_id": targets["target_id"].astype("str").to_numpy()})
     for name, delta in (("looser", -shift), ("published", 0.0), ("stricter", shift)):
-        assessed = assess_targets(targets, observations, indicators, report_year, shifted_thresholds(params, delta))
+        assessed = assess_targets(targets, observations, indicators, report_year, shifted_thresholds(params, delta),
+                                  statements)
         result[f"status_{name}"] = assessed["status"].to_numpy()
     return result
 
@@ -598,13 +651,15 @@ def status_sensitivity(
     report_year: int,
     params: MethodParams,
     shift: float = 0.05,
+    statements: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """How many statuses change when both thresholds move by ±shift.
 
     One row per scenario (looser, published, stricter) with the thresholds used, the number of
     targets whose status differs from the published one, and the count of each status.
     """
-    per_target = statuses_by_threshold_shift(targets, observations, indicators, report_year, params, shift)
+    per_target = statuses_by_threshold_shift(targets, observations, indicators, report_year, params, shift,
+                                             statements)
     rows = []
     for name, delta in (("looser", -shift), ("published", 0.0), ("stricter", shift)):
         used = shifted_thresholds(params, delta)

@@ -273,7 +273,7 @@ def read_dropped_sources(path: Path, report: Report) -> dict[str, str]:
 
 
 EVIDENCE_DIR = "evidence"  # data/raw/evidence/<plan-id>/*.csv: collected implementation events
-EVIDENCE_COLUMNS = ("target_id", "level", "event_date", "what_zh", "what_en", "source_title", "source_issuer",
+EVIDENCE_COLUMNS = ("target_id", "event", "event_date", "what_zh", "what_en", "source_title", "source_issuer",
                     "source_date", "doc_number", "source_url", "quote")
 
 
@@ -292,7 +292,8 @@ def ingest_evidence(path: Path, name: str, report: Report) -> list[tuple[dict, d
     for _, row in read_collected(path, name, report, EVIDENCE_COLUMNS):
         source = source_row(row["source_title"], row["source_issuer"], row["source_date"], row["source_url"],
                             row["quote"], row["doc_number"])
-        event = {"target_id": row["target_id"], "level": row["level"], "event_date": row["event_date"],
+        event = {"target_id": row["target_id"], "event": row["event"], "part": row.get("part", ""),
+                 "event_date": row["event_date"],
                  "what_zh": row["what_zh"], "what_en": row["what_en"], "source_id": source["source_id"],
                  "quote": row["quote"]}
         pairs.append((event, source))

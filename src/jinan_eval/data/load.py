@@ -19,13 +19,17 @@ import pandas as pd
 from ..config import DEFAULT_DATA_DIR, PlanConfig, PlanConfigError, load_plan_config
 from ..vocabulary import (
     COMMITMENT_KINDS,
+    COMPLETION_EVENTS,
+    EVENT_ISSUED,
     GRADE_OF_HOST,
     HOST_BLOCKED,
     MEASURES_NEEDING_BASE_YEAR,
+    MILESTONE_KIND,
     OBSERVATION_KEY,
     OBSERVED,
     PERCENT_MEASURES,
     QUANTIFIED_KINDS,
+    STATEMENT_STATUSES,
     TARGET_QUALIFIERS,
 )
 from .problems import DataValidationError, Report
@@ -39,6 +43,7 @@ from .schema import (
     SEARCH_LOG,
     SECTIONS,
     SOURCES,
+    STATEMENTS,
     TARGETS,
     Table,
 )
@@ -59,12 +64,20 @@ class Dataset:
     data_dir: Path
     hosts: pd.DataFrame | None = None
     evidence: pd.DataFrame | None = None  # dated implementation events of the plan's commitments
+    statements: pd.DataFrame | None = None  # the responsible bodies' dated statements of a target's status
 
     def observations_with_sources(self) -> pd.DataFrame:
         """Observations joined with their source: title, issuer, date, number, links, locator and grade."""
         src = self.sources.drop(columns=[c for c in ("at_file", "at_line") if c in self.sources.columns])
         src = src.rename(columns={c: f"source_{c}" for c in src.columns if c != "source_id"})
         return self.observations.merge(src, on="source_id", how="left")
+
+    def graded_statements(self) -> pd.DataFrame | None:
+        """Statements with the grade of their source (what the statement route rates from)."""
+        if self.statements is None:
+            return None
+        grades = dict(zip(self.sources["source_id"], self.sources["grade"]))
+        return self.statements.assign(grade=self.statements["source_id"].map(grades))
 
     def graded_observations(self) -> pd.DataFrame:
         """Observations with the grade of their source (what the assessment rates from)."""
@@ -150,8 +163,23 @@ def check_targets(targets: pd.DataFrame, sections: pd.DataFrame | None, indicato
 
 
 def check_indicators(indicators: pd.DataFrame, sections: pd.DataFrame | None, report: Report) -> None:
+    """Known sections; a bound rule with the count it bounds from, an implication with its premise, both known."""
     if sections is not None:
         _rows_not_in(indicators, "section_id", set(sections["section_id"]), report, "ref.section", "section")
+    known = set(indicators["indicator_key"])
+    for rule, ref in (("bound_rule", "bound_count"), ("implication", "implied_by")):
+        if rule not in indicators.columns and ref not in indicators.columns:
+            continue
+        for rec in indicators.itertuples():
+            has_rule, has_ref = not pd.isna(getattr(rec, rule, None)), not pd.isna(getattr(rec, ref, None))
+            if has_rule != has_ref:
+                report.error(rec.at_file, rec.at_line, ref if has_rule else rule, f"indicator.{rule}",
+                             f"{rule} and {ref} go together: give both or neither")
+            elif has_ref and getattr(rec, ref) not in known:
+                report.error(rec.at_file, rec.at_line, ref, "ref.indicator",
+                             f"{getattr(rec, ref)!r} is not a known indicator (indicators.csv)")
+            elif has_ref and getattr(rec, ref) == rec.indicator_key:
+                report.error(rec.at_file, rec.at_line, ref, f"indicator.{rule}", "an indicator cannot follow from itself")
 
 
 def check_observations(obs: pd.DataFrame, indicators: pd.DataFrame | None, regions: pd.DataFrame | None,
@@ -312,9 +340,47 @@ def check_search_log(log: pd.DataFrame, targets: pd.DataFrame | None, report: Re
                      f"{rec.target_id} already has an entry for {rec.searched_on}; merge the two")
 
 
+#: Wording of an event that is only the issuing of a plan, notice or arrangement (methods chapter, "implementation")
+ISSUANCE_WORDING = re.compile(r"(印发|出台|制定|修订|批复|编制|部署|审议|听取)[^。；;]{0,40}?"
+                              r"(方案|计划|通知|意见|预案|规划|办法|要点|细则|安排|工作)")
+#: Wording of an implementation step, which a row must name to support more than "planned"
+STEP_WORDING = re.compile(r"开工|建成|建设|投运|投产|运行|运营|施行|完成|实现|入选|获评|认定|开通|复航|首航|首笔|交易|"
+                          r"淘汰|关停|退役|改造|整改|核实|验收|启动|举办|开展|招录|查处|处罚|新增|累计|覆盖|达到|"
+                          r"全部|已有|组建|上线|签订|签署|推广|应用|贯通|封顶|在建|转办|交办|表彰|排名")
+
+
+def issuance_only(text: object) -> bool:
+    """True when an event's description reads as issuing a plan, notice or arrangement and names no step taken."""
+    words = "" if text is None or (isinstance(text, float) and text != text) else str(text)
+    return bool(ISSUANCE_WORDING.search(words)) and not STEP_WORDING.search(ISSUANCE_WORDING.sub("", words))
+
+
 def check_evidence(evidence: pd.DataFrame, targets: pd.DataFrame | None, sources: pd.DataFrame | None,
                    plan: PlanConfig, report: Report) -> None:
-    """Each event names a commitment of the plan, a source that exists, and a date within the plan period."""
+    """Each event names a commitment of the plan, a source that exists, and a date within the plan period; an event
+    that only issues a plan, notice or arrangement is ``issued`` (it cannot support more than "planned"); a part is
+    named only for a milestone, and only one the milestone names."""
+    for rec in evidence.itertuples():
+        if getattr(rec, "event", EVENT_ISSUED) != EVENT_ISSUED and issuance_only(rec.what_zh):
+            report.error(rec.at_file, rec.at_line, "event", "evidence.issuance",
+                         f"the event reads as issuing a plan, notice or arrangement, which supports 'planned' only: "
+                         f"event must be '{EVENT_ISSUED}', or what_zh must name the step taken")
+    if targets is not None:
+        parts_of = {r["target_id"]: r for r in targets.to_dict("records")}
+        for rec in evidence.itertuples():
+            part = getattr(rec, "part", None)
+            if part is None or pd.isna(part) or not str(part).strip():
+                continue
+            target = parts_of.get(rec.target_id)
+            named = [p.strip() for p in str(target.get("parts_zh") or "").replace("；", ";").split(";") if p.strip()] \
+                if target is not None and not pd.isna(target.get("parts_zh")) else []
+            if target is None or target["kind"] != MILESTONE_KIND or str(part).strip() not in named:
+                report.error(rec.at_file, rec.at_line, "part", "evidence.part",
+                             f"{part!r} is not a part {rec.target_id} names (targets.csv, parts_zh: "
+                             f"{'、'.join(named) or 'none'})")
+            elif rec.event not in COMPLETION_EVENTS:
+                report.error(rec.at_file, rec.at_line, "part", "evidence.part",
+                             "a part is named for a completion (event completed or result_reported) only")
     if targets is not None:
         _rows_not_in(evidence, "target_id", set(targets["target_id"]), report, "ref.target", "commitment (targets.csv)")
         kind_of = dict(zip(targets["target_id"], targets["kind"]))
@@ -331,6 +397,48 @@ def check_evidence(evidence: pd.DataFrame, targets: pd.DataFrame | None, sources
         if year is not None and not first <= year <= last:
             report.error(rec.at_file, rec.at_line, "event_date", "evidence.date",
                          f"{rec.event_date} is outside the plan period {first}–{last}")
+
+
+def check_statements(statements: pd.DataFrame, targets: pd.DataFrame | None, sections: pd.DataFrame | None,
+                     indicators: pd.DataFrame | None, sources: pd.DataFrame | None, report: Report) -> None:
+    """A statement names a quantified target, a source that exists and a body the plan makes responsible (a lead
+    department of any part of the plan, or the body that holds the target's figure); what it says fits its year:
+    met early or not met before the target year, achieved or missed at it or after; made after the year it speaks of."""
+    if sources is not None:
+        _rows_not_in(statements, "source_id", set(sources["source_id"]), report, "ref.source", "source (sources.csv)")
+    bodies = set()
+    if sections is not None:
+        for text in sections["lead_departments_zh"].dropna():
+            bodies |= {b.strip() for b in str(text).replace(";", "；").split("；") if b.strip()}
+    holder = dict(zip(indicators["indicator_key"], indicators.get("holder_zh", pd.Series(dtype=object)))) \
+        if indicators is not None else {}
+    by_id = {r["target_id"]: r for r in targets.to_dict("records")} if targets is not None else {}
+    for rec in statements.itertuples():
+        target = by_id.get(rec.target_id)
+        if targets is not None and target is None:
+            report.error(rec.at_file, rec.at_line, "target_id", "ref.target", f"{rec.target_id!r} is not a target "
+                         "(targets.csv)")
+            continue
+        if target is not None and target["kind"] not in QUANTIFIED_KINDS:
+            report.error(rec.at_file, rec.at_line, "target_id", "statement.target",
+                         f"{rec.target_id} is a '{target['kind']}' commitment: its level comes from evidence rows")
+            continue
+        if target is not None and not pd.isna(target.get("target_year")) and rec.status in STATEMENT_STATUSES:
+            due = int(target["target_year"])
+            early = rec.status in ("met_early", "not_met")
+            if early != (int(rec.as_of_year) < due):
+                report.error(rec.at_file, rec.at_line, "status", "statement.status",
+                             f"'{rec.status}' speaks of {'a year before' if early else 'the target year or later'} "
+                             f"({due}); as_of_year is {int(rec.as_of_year)}")
+        if str(rec.statement_date)[:4].isdigit() and int(str(rec.statement_date)[:4]) < int(rec.as_of_year):
+            report.error(rec.at_file, rec.at_line, "statement_date", "statement.date",
+                         f"a statement made in {str(rec.statement_date)[:4]} cannot speak of the full year "
+                         f"{int(rec.as_of_year)}")
+        allowed = bodies | ({str(holder.get(target.get("indicator_key")))} if target is not None else set())
+        if (sections is not None) and str(rec.body_zh).strip() not in allowed:
+            report.error(rec.at_file, rec.at_line, "body_zh", "statement.body",
+                         f"{rec.body_zh!r} is not a body the plan makes responsible (a lead department in "
+                         "sections.csv, or the holder of the target's figure in indicators.csv)")
 
 
 def check_plan_regions(plan: PlanConfig, regions: pd.DataFrame, report: Report) -> None:
@@ -361,6 +469,7 @@ def validate(data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None) -> t
     search_log = _read(data_dir, SEARCH_LOG, report, plan)
     hosts = _read(data_dir, HOSTS, report, plan)
     evidence = _read_optional(data_dir, EVIDENCE, report, plan)
+    statements = _read_optional(data_dir, STATEMENTS, report, plan)
     if observations is not None and "basis" not in observations.columns:
         observations["basis"] = pd.NA
     if observations is not None:
@@ -376,19 +485,20 @@ def validate(data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None) -> t
     if observations is not None:
         check_observations(observations, indicators, regions, sources, report)
     if sources is not None:
-        cited = observations if evidence is None or observations is None else \
-            pd.concat([observations[["source_id"]], evidence[["source_id"]]])
+        cited = pd.concat([f[["source_id"]] for f in (observations, evidence, statements) if f is not None])
         check_sources(sources, cited, hosts, report)
     if search_log is not None:
         check_search_log(search_log, targets, report)
     if evidence is not None:
         check_evidence(evidence, targets, sources, plan, report)
+    if statements is not None:
+        check_statements(statements, targets, sections, indicators, sources, report)
     frames = (sections, targets, indicators, regions, observations, sources, search_log, hosts)
     if any(f is None for f in frames):
         return report, None
     sources = sources.assign(grade=grades(sources, hosts))
     return report, Dataset(plan, sections, targets, indicators, regions, observations, sources, search_log,
-                           data_dir=data_dir, hosts=hosts, evidence=evidence)
+                           data_dir=data_dir, hosts=hosts, evidence=evidence, statements=statements)
 
 
 def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None) -> Dataset:

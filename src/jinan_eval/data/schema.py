@@ -17,9 +17,11 @@ import pandera.pandas as pa
 
 from ..vocabulary import (
     BLOCK_REASONS,
+    BOUND_RULES,
     DIRECTIONS,
-    EVIDENCE_LEVELS,
+    EVENTS,
     HOST_KINDS,
+    IMPLICATION_RULES,
     INDICATOR_MEASURES,
     OBSERVATION_KEY,
     OBSERVATION_MEASURES,
@@ -28,6 +30,7 @@ from ..vocabulary import (
     REGION_KINDS,
     SEARCH_OUTCOMES,
     SECTION_KINDS,
+    STATEMENT_STATUSES,
     TARGET_KINDS,
 )
 from ..vocabulary import OBSERVATION_BASES as BASES
@@ -120,6 +123,10 @@ TARGETS = Table(
         Field("label_zh", "str", "Short label, Chinese"),
         Field("label_en", "str", "Short label, English"),
         Field("plan_text_zh", "str", "The clause of the plan that states it, verbatim"),
+        Field("parts_zh", "str", "The parts a milestone names, separated by ; (e.g. 钢铁;水泥): it is completed when "
+              "every part is evidenced as completed (methods chapter, the milestone rule)", nullable=True,
+              required=False),
+        Field("parts_en", "str", "The same parts in English, in the same order", nullable=True, required=False),
     ),
     key=("target_id",),
     in_plan=True,
@@ -155,6 +162,16 @@ INDICATORS = Table(
               "does not fit (see observations.value)", nullable=True, required=False),
         Field("max_value", "float", "Highest plausible value of a level of this indicator, where the rule of its "
               "unit does not fit (see observations.value)", nullable=True, required=False),
+        Field("bound_rule", "str", "For a share whose denominator is not published: how a count bounds it "
+              "(days_in_year: the count over at most the year's days; methods chapter, the bound route)",
+              nullable=True, required=False, choices=BOUND_RULES),
+        Field("bound_count", "str", "The indicator counted in the numerator of that share", nullable=True,
+              required=False, pattern=r"^[a-z0-9_]+$"),
+        Field("implication", "str", "A named rule that derives this indicator from another (whole_fleet: a fleet "
+              "100 % of a kind at a year's end implies every unit added that year was of that kind; methods "
+              "chapter, the implication route)", nullable=True, required=False, choices=IMPLICATION_RULES),
+        Field("implied_by", "str", "The indicator the implication rule starts from; it must cover the same scope as "
+              "this one", nullable=True, required=False, pattern=r"^[a-z0-9_]+$"),
     ),
     key=("indicator_key",),
 )
@@ -235,8 +252,12 @@ EVIDENCE = Table(
     "completed, a pilot designated, an official count. The level of a commitment is computed from them.",
     (
         Field("target_id", "str", "The commitment (targets.csv): a qualitative or provincial task, or a milestone"),
-        Field("level", "str", "What the event shows: implemented / under_way / planned (methods chapter)",
-              choices=EVIDENCE_LEVELS),
+        Field("event", "str", "What happened: issued (only a plan, notice or arrangement issued or approved) / "
+              "started (implementation steps) / completed (what the commitment asks for completed or in force) / "
+              "result_reported (its result reported as achieved); the level follows by rule (methods chapter)",
+              choices=EVENTS),
+        Field("part", "str", "For a milestone naming parts (targets.csv, parts_zh): the part a completion covers",
+              nullable=True, required=False),
         Field("event_date", "str", "Date of the event itself (issue, start, completion), ISO YYYY-MM or YYYY-MM-DD",
               pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
         Field("what_zh", "str", "What happened, one sentence, Chinese"),
@@ -245,6 +266,29 @@ EVIDENCE = Table(
         Field("quote", "str", "The sentence of the source that shows the fact, verbatim"),
     ),
     key=("target_id", "event_date", "source_id"),
+    in_plan=True,
+)
+
+STATEMENTS = Table(
+    "statements",
+    "statements.csv",
+    "Dated statements by the body responsible for a quantified target that the target (or the plan's indicator) "
+    "is met, met early, not met or missed. A statement rates a target only where no figure does, marked as resting "
+    "on the body's own statement (methods chapter, the statement route).",
+    (
+        Field("target_id", "str", "The quantified target (targets.csv)"),
+        Field("status", "str", "What the statement says: achieved / met_early / not_met / missed",
+              choices=STATEMENT_STATUSES),
+        _year("as_of_year", "The last full year the statement speaks of (e.g. 2024 for 'the first four years')"),
+        Field("statement_date", "str", "When the statement was made, ISO YYYY-MM-DD", pattern=r"^\d{4}-\d{2}-\d{2}$"),
+        Field("body_zh", "str", "The body that made it (a department the plan makes responsible), Chinese"),
+        Field("body_en", "str", "The same body, English"),
+        Field("what_zh", "str", "What was said, one sentence, Chinese"),
+        Field("what_en", "str", "What was said, one sentence, English"),
+        Field("source_id", "str", "Source (sources.csv)", pattern=r"^S[0-9a-f]{8}$"),
+        Field("quote", "str", "The statement's words, verbatim"),
+    ),
+    key=("target_id", "statement_date", "source_id"),
     in_plan=True,
 )
 
@@ -285,7 +329,8 @@ SEARCH_LOG = Table(
 )
 
 TABLES: dict[str, Table] = {
-    t.name: t for t in (SECTIONS, TARGETS, INDICATORS, REGIONS, OBSERVATIONS, SOURCES, HOSTS, SEARCH_LOG, EVIDENCE)
+    t.name: t for t in (SECTIONS, TARGETS, INDICATORS, REGIONS, OBSERVATIONS, SOURCES, HOSTS, SEARCH_LOG, EVIDENCE,
+                        STATEMENTS)
 }
 
 _PANDERA_DTYPES = {"str": str, "int": "Int64", "float": float, "bool": "boolean"}

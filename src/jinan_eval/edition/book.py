@@ -210,8 +210,8 @@ class EditionResults:
         current = history[history["report_year"] == year].reset_index(drop=True)
         if current.empty:  # a year before the first report year: assess it on its own
             current = assess_edition(dataset, year)
-        levels = pd.concat([commitment_levels(dataset, y, history[history["report_year"] == y])
-                            for y in range(dataset.plan.first_year, year + 1)], ignore_index=True)
+        levels = pd.concat([commitment_levels(dataset, y) for y in range(dataset.plan.first_year, year + 1)],
+                           ignore_index=True)
         return cls(current, history, sensitivity(dataset, year), levels)
 
     def previous(self, dataset: Dataset, year: int) -> pd.DataFrame:

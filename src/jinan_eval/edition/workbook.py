@@ -40,7 +40,7 @@ from ..data.problems import Report
 from ..report.messages import Messages
 from ..store import write_text_atomic
 from ..vocabulary import (
-    EVIDENCE_LEVELS,
+    EVENTS,
     NO_PUBLIC_EVIDENCE,
     OBSERVATION_MEASURES,
     OBSERVED,
@@ -72,13 +72,13 @@ FILL_FROM = "value"  # the columns from here on are the analyst's
 EVIDENCE_SHEET_COLUMNS = (
     ("承诺编号 Commitment", "target_id"), ("承诺 Commitment text", "commitment"),
     ("目前的落实程度 Level now", "level_now"),
-    ("落实程度 Level", "level"), ("事件日期 Date of the event", "event_date"),
+    ("事件类型 Event", "event"), ("事件日期 Date of the event", "event_date"),
     ("发生了什么（中文）What happened (Chinese)", "what_zh"), ("What happened (English)", "what_en"),
     ("来源标题 Source title", "source_title"), ("发布机关 Issuing body", "source_issuer"),
     ("发布日期 Date", "source_date"), ("文号 Document number", "doc_number"), ("网址 URL", "source_url"),
     ("原文引语 Quote", "quote"),
 )
-EVIDENCE_FILL_FROM = "level"
+EVIDENCE_FILL_FROM = "event"
 _FILL = PatternFill("solid", fgColor="FFF7D6")  # the cells to fill
 _HEAD = PatternFill("solid", fgColor="FFDDE6F0")
 _ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -110,8 +110,8 @@ def period_words(m: Messages) -> dict[str, str]:
     return {code: f"{m('period.' + code)} [{code}]" for code in PERIODS}
 
 
-def level_words(m: Messages) -> dict[str, str]:
-    return {code: f"{m('level.' + code)} [{code}]" for code in EVIDENCE_LEVELS}
+def event_words(m: Messages) -> dict[str, str]:
+    return {code: f"{m('event.' + code)} [{code}]" for code in EVENTS}
 
 
 def lead_department(sections: pd.DataFrame, section_id: str, holder: str = "") -> str:
@@ -215,7 +215,7 @@ def write_request_workbook(dataset: Dataset, year: int, path: Path, levels: pd.D
     period_list = _list_range(lists, 2, list(period_words(m).values()))
     units = sorted(set(dataset.indicators["unit"]) | {"%"})
     unit_list = _list_range(lists, 3, units)
-    level_list = _list_range(lists, 4, list(level_words(m).values()))
+    event_list = _list_range(lists, 4, list(event_words(m).values()))
     by_department: dict[str, list[dict]] = {}
     for req in requests(dataset, year):
         by_department.setdefault(req.department, []).append(req.row)
@@ -230,7 +230,7 @@ def write_request_workbook(dataset: Dataset, year: int, path: Path, levels: pd.D
     ev = wb.create_sheet(EVIDENCE_SHEET)
     evidence_rows = commitments_to_evidence(dataset, year, m, levels)
     _write_table(ev, EVIDENCE_SHEET_COLUMNS, evidence_rows, EVIDENCE_FILL_FROM)
-    _validate_column(ev, EVIDENCE_SHEET_COLUMNS, "level", level_list, len(evidence_rows), "落实程度 Level")
+    _validate_column(ev, EVIDENCE_SHEET_COLUMNS, "event", event_list, len(evidence_rows), "事件类型 Event")
     counts[EVIDENCE_SHEET] = len(evidence_rows)
     meta = wb.create_sheet(META_SHEET)
     for row in (("plan", dataset.plan.id), ("report_year", year)):
@@ -246,10 +246,10 @@ def write_request_workbook(dataset: Dataset, year: int, path: Path, levels: pd.D
 
 def commitments_to_evidence(dataset: Dataset, year: int, m: Messages, levels: pd.DataFrame | None = None) -> list[dict]:
     """The commitments whose evidence stops short of under way (none, or only a plan) up to ``year``."""
-    from ..assess import assess_edition, commitment_levels
+    from ..assess import commitment_levels
 
     if levels is None:
-        levels = commitment_levels(dataset, year, assess_edition(dataset, year))
+        levels = commitment_levels(dataset, year)
     weak = levels[levels["level"].isin((NO_PUBLIC_EVIDENCE, PLANNED))].merge(dataset.targets, on="target_id")
     return [{"target_id": r.target_id, "commitment": r.plan_text_zh, "level_now": m(f"level.{r.level}")}
             for r in weak.itertuples()]
@@ -358,7 +358,7 @@ def read_workbook(path: Path, dataset: Dataset) -> tuple[list[dict], list[dict],
         report.error(file, None, None, "workbook.unreadable", f"cannot open the workbook: {exc}")
         return [], [], report
     m = Messages("zh")
-    measures, periods, levels = measure_words(m), period_words(m), level_words(m)
+    measures, periods, levels = measure_words(m), period_words(m), event_words(m)
     regions = set(dataset.regions["name_zh"])
     units = set(dataset.indicators["unit"]) | {"%"}
     keys = set(dataset.indicators["indicator_key"])
@@ -468,12 +468,12 @@ def _figure_row(cell, where, report, measures, periods, regions, units, keys, fi
 
 
 def _evidence_row(cell, where, report, levels, commitments, first, last, hosts):
-    level = _code(_text(cell["level"].value), levels)
+    level = _code(_text(cell["event"].value), levels)
     problems = []
     if _text(cell["target_id"].value) not in commitments:
         problems.append(("target_id", "workbook.commitment", "the commitment number was changed; restore it"))
     if level is None:
-        problems.append(("level", "workbook.level", f"{_text(cell['level'].value)!r} is not a level of the list"))
+        problems.append(("event", "workbook.event", f"{_text(cell['event'].value)!r} is not an event of the list"))
     for key in ("what_zh", "source_title", "source_issuer", "quote"):
         if not _text(cell[key].value):
             problems.append((key, "workbook.required", "this column is needed for every event"))
@@ -488,7 +488,7 @@ def _evidence_row(cell, where, report, levels, commitments, first, last, hosts):
         report.error(*where(key), code, message)
     if problems or not event or not source_date:
         return []
-    return [{"target_id": _text(cell["target_id"].value), "level": level, "event_date": event,
+    return [{"target_id": _text(cell["target_id"].value), "event": level, "event_date": event,
              "what_zh": _text(cell["what_zh"].value), "what_en": _text(cell["what_en"].value),
              "source_title": _text(cell["source_title"].value), "source_issuer": _text(cell["source_issuer"].value),
              "source_date": source_date, "doc_number": _text(cell["doc_number"].value),

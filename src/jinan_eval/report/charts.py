@@ -25,6 +25,7 @@ STATUS_COLOURS = {
     "on_track": "#56b4e9",
     "behind": "#e69f00",
     "off_track": "#b34700",
+    "not_met": "#d55e00",
     "missed": "#7f2704",
     "unknown": "#cc79a7",
     "insufficient_data": "#9e9e9e",
@@ -34,6 +35,7 @@ STATUS_COLOURS = {
 #: evidence, orange-brown for overdue.
 LEVEL_COLOURS = {
     "implemented": "#0b5394",
+    "partly_completed": "#2a6db5",
     "under_way": "#3d85c6",
     "planned": "#9fc5e8",
     "no_public_evidence": "#d9d9d9",

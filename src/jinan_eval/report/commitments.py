@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..assess import gaps, section_judgement
-from ..vocabulary import LEVEL_ORDER, LEVEL_RANK, NO_PUBLIC_EVIDENCE, OVERDUE
+from ..assess.commitments import milestone_parts
+from ..vocabulary import LEVEL_ORDER, LEVEL_RANK, MILESTONE_KIND, NO_PUBLIC_EVIDENCE, OVERDUE
 from . import charts, text
 from .context import Context, Html, Markdown, judged
 from .tables import grade_badge, html_table
@@ -47,12 +48,27 @@ def commitment_table(rows: pd.DataFrame, ctx: Context) -> Html:
     searched = gaps.latest_search(ctx.dataset.search_log).set_index("target_id")
     lines = []
     for rec in rows.to_dict("records"):
-        kind = "" if rec["kind"] == "qualitative" else f"<br><small>{m.kind(rec['kind'])}</small>"
+        kind = "" if rec["kind"] == "qualitative" else f"<br><small>{m.kind(rec['kind'])}{parts_text(rec, m)}</small>"
         lines.append(f'<tr id="c-{esc(rec["target_id"]).lower()}"><td>{esc(rec["target_id"])} '
                      f"{text.label(rec, ctx.lang)}{kind}</td><td>{text.level_badge(rec['level'], m)}</td>"
                      f"<td>{_evidence_cell(rec['target_id'], ctx, searched)}</td></tr>")
     head = [m("commitments.column_commitment"), m("commitments.column_level"), m("commitments.column_evidence")]
     return Html(html_table(head, lines, "jinan-table commitments"))
+
+
+def parts_text(rec: dict, m) -> str:
+    """For a milestone naming parts: each part and whether it is evidenced as completed (the milestone rule)."""
+    if rec["kind"] != MILESTONE_KIND:
+        return ""
+    names = milestone_parts({"parts_zh": rec.get("parts_zh")})
+    if names == [""]:
+        return ""
+    shown = milestone_parts({"parts_zh": rec.get("parts_zh" if m.zh else "parts_en")})
+    done = set(str(rec.get("parts_done") or "").split(";"))
+    items = [m("commitments.part_state", part=esc(show), state=m("commitments.part_done" if name in done
+                                                                   else "commitments.part_open"))
+             for name, show in zip(names, shown)]
+    return m("colon") + m("detail_sep").join(items)
 
 
 def counts_text(levels: pd.Series, m) -> str:

@@ -73,7 +73,7 @@ class Context:
     @cached_property
     def commitments(self) -> pd.DataFrame:
         """The implementation level of every commitment without a number, with its plan row."""
-        levels = commitment_levels(self.dataset, self.report_year, self.assessment)
+        levels = commitment_levels(self.dataset, self.report_year)
         return self.dataset.targets.drop(columns=["at_file", "at_line"], errors="ignore").merge(
             levels, on="target_id", how="inner")
 
@@ -83,15 +83,15 @@ class Context:
         year = self.report_year - 1
         if year < self.plan.first_year:
             return None
-        return commitment_levels(self.dataset, year, assess_edition(self.dataset, year, self.params))
+        return commitment_levels(self.dataset, year)
 
     @cached_property
     def evidence(self) -> pd.DataFrame:
         """Evidence rows an edition may use (dated up to the report year), with their sources."""
         ev = self.dataset.evidence
         if ev is None or ev.empty:
-            return pd.DataFrame(columns=["target_id", "level", "event_date", "what_zh", "what_en", "source_id",
-                                         "quote", "source_title", "source_issuer", "source_grade", "link"])
+            return pd.DataFrame(columns=["target_id", "event", "part", "level", "event_date", "what_zh", "what_en",
+                                         "source_id", "quote", "source_title", "source_issuer", "source_grade", "link"])
         ev = evidence_up_to(ev, self.report_year, self.plan.first_year)
         src = self.dataset.sources
         ev = ev.merge(src[["source_id", "title", "issuer", "grade", "url", "retrieved_from"]], on="source_id", how="left")

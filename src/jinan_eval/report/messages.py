@@ -84,11 +84,12 @@ class Messages:
         ``region`` is the name of the region assessed, for the sentences that name it."""
         out = []
         for code, arg in parse_reasons(codes):
+            parts = {f"a{i}": part for i, part in enumerate(arg.split(","))}  # each part of the argument by place
             if code == "unusable_measures":
                 arg = self("list_sep").join(self.measure(m) for m in arg.split("/") if m)
             elif arg:
                 arg = self("list_sep").join(arg.replace("/", ",").split(","))
-            out.append(self(f"reason.{code}", arg=arg, region=region))
+            out.append(self(f"reason.{code}", arg=arg, region=region, **parts))
         return "".join(out) if self.zh else " ".join(out)
 
     def flags(self, codes: object) -> list[str]:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import pandas as pd
 
 from ..vocabulary import (
+    GAP_STATUSES,
     IMPLEMENTED,
-    INSUFFICIENT_DATA,
     LEVEL_RANK,
+    MILESTONE_KIND,
+    PARTLY_DONE,
     PLANNED,
     RATED_KINDS,
     SECTION_MAIN,
     UNDER_WAY,
-    UNKNOWN,
 )
 from . import charts, commitments
 from .context import Context, Html, Markdown, judged, status_counts
@@ -38,7 +39,9 @@ def dashboard(ctx: Context) -> list:
     return judged(charts.status_heatmap(history, labels, lang, ctx.m("text.dashboard_title")), ctx)
 
 
-EVIDENCED = (IMPLEMENTED, UNDER_WAY)
+EVIDENCED = (IMPLEMENTED, PARTLY_DONE, UNDER_WAY)
+#: the findings name the targets of a status when there are at most this many
+MAX_NAMED = 3
 #: a part of the plan is named best or least evidenced only if it has at least this many commitments
 MIN_PART_SIZE = 3
 
@@ -52,18 +55,30 @@ def findings(ctx: Context) -> list[str]:
     message catalogue)."""
     m = ctx.m
     rated = rated_targets(ctx)
-    tally = status_counts(rated)
-    unratable = tally[UNKNOWN] + tally[INSUFFICIENT_DATA]
-    gap_parts = m("detail_sep").join(f"{m.status(s)} {tally[s]}" for s in (INSUFFICIENT_DATA, UNKNOWN) if tally[s])
-    out = []
-    if unratable == len(rated):
-        out.append(m("findings.quantified_none", total=len(rated), parts=gap_parts))
-    else:
-        parts = m("detail_sep").join(f"{m.status(s)} {n}" for s, n in tally.items()
-                                     if n and s not in (UNKNOWN, INSUFFICIENT_DATA))
-        out.append(m("findings.quantified", total=len(rated), rated=len(rated) - unratable, parts=parts,
-                     unrated=unratable, gaps=gap_parts))
     levels = ctx.commitments["level"]
+    milestones = ctx.commitments[ctx.commitments["kind"] == MILESTONE_KIND]
+    out = [m("findings.total", total=len(ctx.dataset.targets), quantified=len(rated), commitments=len(levels),
+             milestones=len(milestones))]
+    tally = status_counts(rated)
+    unratable = sum(tally[s] for s in GAP_STATUSES)
+    if unratable == len(rated):
+        out.append(m("findings.quantified_none", total=len(rated)))
+    else:
+        label = "label_zh" if ctx.zh else "label_en"
+        parts = m("findings.status_sep").join(
+            m("findings.rated_one", status=m.status(s), n=n,
+              labels=m("list_sep").join(esc(v) for v in rated.loc[rated["status"] == s, label])) if n <= MAX_NAMED
+            else m("findings.rated_count", status=m.status(s), n=n)
+            for s, n in tally.items() if n and s not in GAP_STATUSES)
+        by_route = rated.loc[~rated["status"].isin(GAP_STATUSES), "route"].value_counts()
+        routes = m("detail_sep").join(m("findings.route_count", n=int(n), route=m.route(r)) for r, n in by_route.items())
+        out.append(m("findings.quantified", total=len(rated), rated=len(rated) - unratable, parts=parts,
+                     routes=routes, unrated=unratable))
+    if len(milestones):
+        label = "label_zh" if ctx.zh else "label_en"
+        out.append(m("findings.milestones", total=len(milestones), parts=m("detail_sep").join(
+            m("findings.milestone_one", label=esc(r[label]), level=m("level." + r["level"]))
+            for r in milestones.to_dict("records"))))
     if len(levels):
         evidenced = int(levels.isin(EVIDENCED).sum())
         out.append(m("findings.commitments", total=len(levels), evidenced=evidenced,

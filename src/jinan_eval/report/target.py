@@ -13,15 +13,19 @@ from ..vocabulary import (
     BOUND_KINDS,
     GAP_STATUSES,
     MEASURE_LEVEL,
-    MILESTONE_KIND,
+    MISSED,
     PERCENT_MEASURES,
     PERIOD_YEAR,
     RELATIVE_KINDS,
     ROUTE_ADDITIONS,
     ROUTE_ANNUAL_SUM,
+    ROUTE_BOUND,
     ROUTE_CHAINED_YOY,
     ROUTE_CUMULATIVE_CHANGE,
+    ROUTE_IMPLICATION,
     ROUTE_LEVELS,
+    ROUTE_STATEMENT,
+    parse_reasons,
 )
 from . import charts, text
 from .context import Context, Html, Markdown
@@ -101,7 +105,7 @@ def chart_for(target: dict, obs: pd.DataFrame, ctx: Context, unit: str, indicato
         path = expected_path(kind, value, base_year, target_year) if route == ROUTE_ADDITIONS else []
         return charts.target_chart(title, added, ctx.dataset.regions, m("chart.added_since", base=base_year, unit=m.unit(unit)),
                                    lang, _path_frame(path), (target_year, value, target_mark), colours=colours)
-    if kind in BOUND_KINDS or kind == MILESTONE_KIND:
+    if kind in BOUND_KINDS:
         base_value = _float(target.get("base_value"))
         path = expected_path(kind, value, base_year, target_year, base_value) if route == ROUTE_LEVELS else []
         goal = (target_year, value, target_mark) if not math.isnan(value) else None
@@ -131,8 +135,28 @@ def _figures_used(target: dict, m) -> str:
     return m("text.figures_one", year=latest)
 
 
+def _records_used(target: dict, ctx: Context) -> str:
+    """The sources of the rows a rating used: title, issuing body, date, document number, linked where read."""
+    ids = [s for s in str(target.get("sources") or "").split(";") if s]
+    if not ids:
+        return ""
+    sources = ctx.dataset.sources.set_index("source_id")
+    items = []
+    for sid in ids:
+        if sid not in sources.index:
+            continue
+        src = sources.loc[sid]
+        words = "，".join(esc(v) for v in (src["title"], src["issuer"], src["date"], src.get("doc_number"))
+                         if isinstance(v, str) and v) if ctx.zh else \
+            ", ".join(esc(v) for v in (src["title"], src["issuer"], src["date"], src.get("doc_number"))
+                      if isinstance(v, str) and v)
+        link = src["url"] if isinstance(src.get("url"), str) and src["url"] else src["retrieved_from"]
+        items.append(f'<a href="{esc(link)}" rel="noopener">{words}</a> ({esc(src.get("grade") or "")})')
+    return ctx.m("list_sep").join(items)
+
+
 def computed_box(target: dict, ctx: Context) -> Html | None:
-    """A folded box: the route, the figures used, the formula and the numbers behind the rating."""
+    """A folded box: the route, the records used, the formula and the numbers behind the rating."""
     m = ctx.m
     if not target.get("route"):
         return None
@@ -140,9 +164,14 @@ def computed_box(target: dict, ctx: Context) -> Html | None:
     items = []
     if target.get("route"):
         items.append(f"<li>{m('text.computed_route')}{m('colon')}{m.route(target['route'])}</li>")
-    if _int(target.get("latest_year")) is not None:
+    if _int(target.get("latest_year")) is not None and target["route"] not in (ROUTE_STATEMENT, ROUTE_BOUND):
         items.append(f"<li>{m('text.computed_figures')}{m('colon')}{_figures_used(target, m)}</li>")
-    if target.get("route") and kind in RELATIVE_KINDS + BOUND_KINDS + ADDITION_KINDS:
+    records = _records_used(target, ctx)
+    if records:
+        items.append(f"<li>{m('text.computed_rows')}{m('colon')}{records}</li>")
+    if target.get("route") in (ROUTE_STATEMENT, ROUTE_BOUND, ROUTE_IMPLICATION):
+        items.append(f"<li>{m('text.computed_formula')}{m('colon')}{m('text.rule_' + target['route'])}</li>")
+    elif target.get("route") and kind in RELATIVE_KINDS + BOUND_KINDS + ADDITION_KINDS:
         formula = ("text.formula_relative" if kind in RELATIVE_KINDS else
                    "text.formula_bound" if kind in BOUND_KINDS else "text.formula_addition")
         items.append(f"<li>{m('text.computed_formula')}{m('colon')}{m(formula)}</li>")
@@ -180,16 +209,58 @@ def related_sentence(target: dict, ctx: Context) -> str:
              name=esc(ctx.name(ind)), conversion=esc(ind.get("conversion_zh" if ctx.zh else "conversion_en") or ""))
 
 
+def partial_sentence(target: dict, ctx: Context) -> str:
+    """What a route from partial facts found, in one or two sentences (methods chapter, "routes from partial facts")."""
+    m, route = ctx.m, target.get("route")
+    ind = ctx.indicator(target.get("indicator_key") or "")
+    name = esc(ctx.name(ind)) if ind else text.label(target, ctx.lang)
+    year = _int(target.get("latest_year"))
+    value = _float(target.get("target_value"))
+    if route == ROUTE_STATEMENT:
+        said = ctx.dataset.statements
+        rows = said[(said["target_id"] == target["target_id"]) & (said["source_id"] == target.get("sources"))] \
+            if said is not None else said
+        rec = rows.sort_values("statement_date").iloc[-1] if rows is not None and len(rows) else None
+        head = m("text.statement_said", body=esc(rec["body_zh" if ctx.zh else "body_en"]),
+                 date=esc(rec["statement_date"]), what=esc(rec["what_zh" if ctx.zh else "what_en"])) if rec is not None \
+            else ""
+        verdict = m("text.statement_verdict", status=m.status(target["status"]), year=year)
+        return head + ("" if ctx.zh else " ") + verdict
+    if route == ROUTE_BOUND:
+        reasons = dict(parse_reasons(target.get("reason")))
+        code = next(c for c in ("bound_not_met", "bound_met") if c in reasons)
+        arg = reasons[code].split(",")
+        if len(arg) == 2:  # a count over at most the year's days
+            count_ind = ctx.indicator((ind.get("bound_count") if ind else "") or "")
+            verdict = m("text.bound_met", target=num(value, 2)) if code == "bound_met" else \
+                m("text.bound_missed" if target["status"] == MISSED else "text.bound_not_met", target=num(value, 2),
+                  year=year)
+            return m("text.bound_share", year=year, count_name=esc(ctx.name(count_ind)) if count_ind else "",
+                     count=num(float(arg[0]), 0), count_unit=esc(m.unit(count_ind.get("unit", ""))), days=arg[1],
+                     name=name, share=num(_float(target.get("latest_value")), 2), verdict=verdict)
+        unit = esc(m.unit(ind.get("unit", "") if ind else target.get("unit") or ""))
+        return m("text.bound_addition", year=year, value=num(_float(target.get("latest_value")), 2), unit=unit,
+                 target=num(value, 2))
+    if route == ROUTE_IMPLICATION:
+        premise = ctx.indicator((ind.get("implied_by") if ind else "") or "")
+        return m("text.implied", year=year, premise=esc(ctx.name(premise)) if premise else "", value=num(100.0, 0),
+                 rule=m("rule." + str(ind.get("implication"))), name=name) + ("" if ctx.zh else " ") + \
+            text.progress_sentence(target, target, m.unit(ind.get("unit", "")), m, ctx.region_name())
+    return ""
+
+
 def target_blocks(target: dict, ctx: Context) -> list:
     """Statement, status, sentence, chart, how it was computed and the data, for one target."""
     m = ctx.m
     ind = ctx.indicator(target.get("indicator_key") or "")
     unit = ind.get("unit", "")
-    provisional = (f' <span class="provisional" title="{esc(m("grade.provisional_title"))}">'
+    title = m("grade.statement_title" if target.get("route") == ROUTE_STATEMENT else "grade.provisional_title")
+    provisional = (f' <span class="provisional" title="{esc(title)}">'
                    f'{m("grade.provisional")}</span>') if bool(target.get("provisional")) else ""
+    said = partial_sentence(target, ctx) or text.progress_sentence(target, target, m.unit(unit), m, ctx.region_name())
     blocks = [Markdown(f"**{esc(target['target_id'])} · {text.label(target, ctx.lang)}** "
                        f"{text.status_badge(target['status'], m)}{provisional}\n\n{text.target_statement(target, m)}\n\n"
-                       f"{text.progress_sentence(target, target, m.unit(unit), m, ctx.region_name())}"
+                       f"{said}"
                        + (f"\n\n{related}" if (related := related_sentence(target, ctx)) else ""))]
     box = computed_box(target, ctx)
     if not ind:

@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from ..vocabulary import ADDITION_KINDS, GAP_STATUSES, MILESTONE_KIND, RELATIVE_KINDS, UNKNOWN
+from ..vocabulary import ADDITION_KINDS, GAP_STATUSES, RELATIVE_KINDS, UNKNOWN
 from .messages import Messages
 
 
@@ -75,13 +75,6 @@ def progress_sentence(target: dict, row: dict, unit: str, m: Messages, region: s
     """What the latest data says for one target, in one or two sentences."""
     status = row["status"]
     kind = target["kind"]
-    if kind == MILESTONE_KIND:
-        text = (unrated_sentence(row, m, region) if status in GAP_STATUSES
-                else m.reasons(row.get("reason"), esc(region)))
-        if _int(row.get("latest_year")) is not None:
-            text += ("" if m.zh else " ") + m("text.milestone_latest", year=_int(row["latest_year"]),
-                                               value=num(row.get("latest_value"), 2))
-        return text
     if status in GAP_STATUSES or _int(row.get("latest_year")) is None:
         return unrated_sentence(row, m, region)
     relative = kind in RELATIVE_KINDS
