@@ -31,7 +31,7 @@ def test_latest_search_keeps_the_newest_entry_of_each_target():
 
 
 def test_gaps_are_unrated_targets_with_their_search():
-    targets = assessed(("A-1", "insufficient_data"), ("A-2", "achieved"), ("A-3", "unknown"),
+    targets = assessed(("A-1", "insufficient_data"), ("A-2", "achieved"), ("A-3", "insufficient_data"),
                        ("A-4", "not_quantified"), ("A-5", "insufficient_data"))
     log = log_rows(("A-1", "2026-11-25", "found_partial_only"), ("A-2", "2026-11-25", "found_full"),
                    ("A-3", "2026-11-25", "nothing_found"))
@@ -48,7 +48,7 @@ def test_every_gap_of_the_default_edition_has_a_search_log_entry():
     gaps = data_gaps(targets, dataset.search_log)
     assert unlogged(gaps) == [], "each target without usable data needs a row in the plan's search_log.csv"
     # the gaps are exactly the targets the edition could not rate
-    unrated = targets.loc[targets["status"].isin(["insufficient_data", "unknown"]), "target_id"]
+    unrated = targets.loc[targets["status"].isin(["insufficient_data"]), "target_id"]
     assert sorted(gaps["target_id"]) == sorted(unrated)
 
 

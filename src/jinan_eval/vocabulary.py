@@ -36,15 +36,14 @@ BEHIND = "behind"
 OFF_TRACK = "off_track"
 NOT_MET = "not_met"  # before the target year, the latest figure (or a bound on it) falls short; pace not measurable
 MISSED = "missed"
-UNKNOWN = "unknown"
 INSUFFICIENT_DATA = "insufficient_data"
 NOT_QUANTIFIED = "not_quantified"
 
 #: Display order for legends, heatmaps and count tables (best to least informative).
-STATUS_ORDER: tuple[str, ...] = (ACHIEVED, MET_EARLY, ON_TRACK, BEHIND, OFF_TRACK, NOT_MET, MISSED, UNKNOWN, INSUFFICIENT_DATA,
+STATUS_ORDER: tuple[str, ...] = (ACHIEVED, MET_EARLY, ON_TRACK, BEHIND, OFF_TRACK, NOT_MET, MISSED, INSUFFICIENT_DATA,
                                  NOT_QUANTIFIED)
 #: Statuses of targets an edition cannot rate (its data gaps).
-GAP_STATUSES = (INSUFFICIENT_DATA, UNKNOWN)
+GAP_STATUSES = (INSUFFICIENT_DATA,)
 #: What an official statement of the responsible body may say of a target (statements.csv, status).
 STATEMENT_STATUSES = (ACHIEVED, MET_EARLY, NOT_MET, MISSED)
 

@@ -1,6 +1,6 @@
 """Data gaps: the targets an edition cannot rate, each paired with the record of how its data was searched for.
 
-A gap is a quantified target rated "insufficient data" or a milestone rated "unknown". The search log
+A gap is a quantified target rated "insufficient data". The search log
 (``plans/<plan-id>/search_log.csv``) says for each what was searched, where and when, and why nothing usable came of it,
 so that a gap reads as a fact about what is published rather than about effort.
 """

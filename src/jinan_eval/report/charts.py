@@ -27,7 +27,6 @@ STATUS_COLOURS = {
     "off_track": "#b34700",
     "not_met": "#d55e00",
     "missed": "#7f2704",
-    "unknown": "#cc79a7",
     "insufficient_data": "#9e9e9e",
     "not_quantified": "#e0e0e0",
 }

@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from ..vocabulary import ADDITION_KINDS, GAP_STATUSES, RELATIVE_KINDS, UNKNOWN
+from ..vocabulary import ADDITION_KINDS, GAP_STATUSES, RELATIVE_KINDS
 from .messages import Messages
 
 
@@ -65,7 +65,7 @@ def unrated_sentence(row: dict, m: Messages, region: str = "") -> str:
     """Why a target has no rating: status, year and the reasons, in plain words."""
     region = esc(region)
     why = m.reasons(row.get("reason"), region) or m("reason.no_figures", region=region)
-    key = "text.unknown" if row["status"] == UNKNOWN else "text.insufficient"
+    key = "text.insufficient"
     flags = m.flags(row.get("flags"))
     return " ".join([m(key, year=row["report_year"], why=why), *flags]) if not m.zh else \
         m(key, year=row["report_year"], why=why) + "".join(flags)
