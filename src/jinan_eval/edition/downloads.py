@@ -37,17 +37,21 @@ def _public(frame: pd.DataFrame) -> pd.DataFrame:
 def edition_tables(dataset: Dataset, history: pd.DataFrame, report_year: int,
                    commitments: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """targets, assessment (every report year up to this one, as computed for the edition), the implementation
-    level of every commitment (every report year), the evidence (dated up to the year), observations (≤ year), the
-    sources they all cite and the search log."""
+    level of every commitment (every report year), the evidence and the responsible bodies' statements (dated up to
+    the year), observations (≤ year), the sources they all cite and the search log."""
     obs = _public(dataset.graded_observations().query("year <= @report_year"))  # each figure with its grade
     evidence = dataset.evidence if dataset.evidence is not None else pd.DataFrame(columns=["source_id", "event_date"])
     evidence = _public(evidence[evidence["event_date"].astype(str).str[:4].astype(int) <= report_year]
                        if not evidence.empty else evidence)
-    cited = set(obs["source_id"]) | set(evidence["source_id"])
+    said = dataset.statements if dataset.statements is not None else pd.DataFrame(columns=["source_id",
+                                                                                          "statement_date"])
+    said = _public(said[said["statement_date"].astype(str).str[:4].astype(int) <= report_year] if not said.empty
+                   else said)
+    cited = set(obs["source_id"]) | set(evidence["source_id"]) | set(said["source_id"])
     sources = _public(dataset.sources[dataset.sources["source_id"].isin(cited)])
     levels = commitments if commitments is not None else pd.DataFrame(columns=["target_id", "report_year", "level"])
     tables = {"assessment": published(history[history["report_year"] <= report_year]),
-              "commitments": levels[levels["report_year"] <= report_year], "evidence": evidence,
+              "commitments": levels[levels["report_year"] <= report_year], "evidence": evidence, "statements": said,
               "targets": _public(dataset.targets), "observations": obs, "sources": sources,
               "search_log": _public(dataset.search_log)}
     assert tuple(tables) == DOWNLOAD_TABLES

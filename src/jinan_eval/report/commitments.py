@@ -58,6 +58,12 @@ def commitment_table(rows: pd.DataFrame, ctx: Context) -> Html:
 
 def parts_text(rec: dict, m) -> str:
     """For a milestone naming parts: each part and whether it is evidenced as completed (the milestone rule)."""
+    detail = parts_detail(rec, m)
+    return m("colon") + detail if detail else ""
+
+
+def parts_detail(rec: dict, m) -> str:
+    """Each part a milestone names and whether it is evidenced as completed; "" when it names none."""
     if rec["kind"] != MILESTONE_KIND:
         return ""
     names = milestone_parts({"parts_zh": rec.get("parts_zh")})
@@ -68,7 +74,7 @@ def parts_text(rec: dict, m) -> str:
     items = [m("commitments.part_state", part=esc(show), state=m("commitments.part_done" if name in done
                                                                    else "commitments.part_open"))
              for name, show in zip(names, shown)]
-    return m("colon") + m("detail_sep").join(items)
+    return m("detail_sep").join(items)
 
 
 def counts_text(levels: pd.Series, m) -> str:

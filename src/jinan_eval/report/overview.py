@@ -7,6 +7,7 @@ import pandas as pd
 from ..vocabulary import (
     GAP_STATUSES,
     IMPLEMENTED,
+    LEVEL_ORDER,
     LEVEL_RANK,
     MILESTONE_KIND,
     PARTLY_DONE,
@@ -76,9 +77,12 @@ def findings(ctx: Context) -> list[str]:
                      routes=routes, unrated=unratable))
     if len(milestones):
         label = "label_zh" if ctx.zh else "label_en"
+        by_level = {lv: milestones[milestones["level"] == lv] for lv in LEVEL_ORDER}
         out.append(m("findings.milestones", total=len(milestones), parts=m("detail_sep").join(
-            m("findings.milestone_one", label=esc(r[label]), level=m("level." + r["level"]))
-            for r in milestones.to_dict("records"))))
+            m("findings.milestone_one", level=m("level." + lv), n=len(rows))
+            + "".join(m("findings.parts_detail", parts=detail) for r in rows.to_dict("records")
+                      if (detail := commitments.parts_detail(r, m)))
+            for lv, rows in by_level.items() if len(rows))))
     if len(levels):
         evidenced = int(levels.isin(EVIDENCED).sum())
         out.append(m("findings.commitments", total=len(levels), evidenced=evidenced,

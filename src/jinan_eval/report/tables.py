@@ -13,7 +13,8 @@ from ..vocabulary import OBSERVATION_KEY
 from .context import Context, Html
 from .text import esc, num
 
-DOWNLOAD_TABLES = ("assessment", "commitments", "evidence", "targets", "observations", "sources", "search_log")
+DOWNLOAD_TABLES = ("assessment", "commitments", "evidence", "statements", "targets", "observations", "sources",
+                   "search_log")
 
 
 def workbook_name(plan: PlanConfig) -> str:
