@@ -29,6 +29,7 @@ from jinan_eval.data.schema import (
     SEARCH_LOG,
     SECTIONS,
     SOURCES,
+    STATEMENTS,
     TARGETS,
 )
 from jinan_eval.edition.book import build_edition
@@ -42,7 +43,7 @@ YEAR = 2025
 CHROMIUM = Path("/usr/bin/chromium")
 PAYLOAD = ('"\'><img src=x id=pwn-img onerror="window.__pwned=1">'
            '<script>window.__pwned=2</script><svg onload="window.__pwned=3"></svg>')
-TABLES = (SECTIONS, TARGETS, INDICATORS, REGIONS, OBSERVATIONS, SOURCES, EVIDENCE, HOSTS, SEARCH_LOG)
+TABLES = (SECTIONS, TARGETS, INDICATORS, REGIONS, OBSERVATIONS, SOURCES, EVIDENCE, STATEMENTS, HOSTS, SEARCH_LOG)
 
 
 #: codes that tie rows of one table to another (a unit must equal its indicator's): not free text
@@ -136,6 +137,8 @@ def test_no_payload_runs_on_any_page(hostile_site):
 
 
 def test_the_payload_reached_every_free_text_column_but_the_few_validation_refuses(hostile_site):
-    # refused, rightly: a qualifier is a word of a fixed list the assessment reads
-    assert hostile_site["refused"] == [("targets", "qualifier")], hostile_site["refused"]
+    # refused, rightly: a qualifier is a word of a fixed list the assessment reads; a milestone's part must be one the
+    # milestone names; a statement's body must be a body the plan makes responsible
+    assert hostile_site["refused"] == [("evidence", "part"), ("statements", "body_zh"), ("targets", "qualifier")], \
+        hostile_site["refused"]
     assert len(hostile_site["planted"]) >= 30

@@ -58,36 +58,38 @@ def findings(ctx: Context) -> list[str]:
     rated = rated_targets(ctx)
     levels = ctx.commitments["level"]
     milestones = ctx.commitments[ctx.commitments["kind"] == MILESTONE_KIND]
-    out = [m("findings.total", total=len(ctx.dataset.targets), quantified=len(rated), commitments=len(levels),
-             milestones=len(milestones))]
     tally = status_counts(rated)
     unratable = sum(tally[s] for s in GAP_STATUSES)
+    out = []
     if unratable == len(rated):
-        out.append(m("findings.quantified_none", total=len(rated)))
+        out.append(m("findings.quantified_none", all=len(ctx.dataset.targets), total=len(rated)))
     else:
         label = "label_zh" if ctx.zh else "label_en"
+        named = {s: rated[rated["status"] == s] for s, n in tally.items() if n and s not in GAP_STATUSES}
         parts = m("findings.status_sep").join(
-            m("findings.rated_one", status=m.status(s), n=n,
-              labels=m("list_sep").join(esc(v) for v in rated.loc[rated["status"] == s, label])) if n <= MAX_NAMED
-            else m("findings.rated_count", status=m.status(s), n=n)
-            for s, n in tally.items() if n and s not in GAP_STATUSES)
+            m("findings.rated_one", status=m.status(s), n=len(rows), labels=m("list_sep").join(
+                m("findings.rated_label", label=esc(r[label]), route=m.route(r["route"])) for r in rows.to_dict("records")))
+            if len(rows) <= MAX_NAMED else m("findings.rated_count", status=m.status(s), n=len(rows))
+            for s, rows in named.items())
         by_route = rated.loc[~rated["status"].isin(GAP_STATUSES), "route"].value_counts()
-        routes = m("detail_sep").join(m("findings.route_count", n=int(n), route=m.route(r)) for r, n in by_route.items())
-        out.append(m("findings.quantified", total=len(rated), rated=len(rated) - unratable, parts=parts,
-                     routes=routes, unrated=unratable))
+        routes = "" if all(len(rows) <= MAX_NAMED for rows in named.values()) else m("findings.routes", routes=m(
+            "detail_sep").join(m("findings.route_count", n=int(n), route=m.route(r)) for r, n in by_route.items()))
+        out.append(m("findings.quantified", all=len(ctx.dataset.targets), total=len(rated),
+                     rated=len(rated) - unratable, parts=parts, routes=routes, unrated=unratable))
+    said_milestones = ""
     if len(milestones):
-        label = "label_zh" if ctx.zh else "label_en"
         by_level = {lv: milestones[milestones["level"] == lv] for lv in LEVEL_ORDER}
-        out.append(m("findings.milestones", total=len(milestones), parts=m("detail_sep").join(
+        said_milestones = m("findings.milestones", total=len(milestones), parts=m("detail_sep").join(
             m("findings.milestone_one", level=m("level." + lv), n=len(rows))
             + "".join(m("findings.parts_detail", parts=detail) for r in rows.to_dict("records")
-                      if (detail := commitments.parts_detail(r, m)))
-            for lv, rows in by_level.items() if len(rows))))
+                      if lv == PARTLY_DONE and (detail := commitments.parts_detail(r, m)))
+            for lv, rows in by_level.items() if len(rows)))
     if len(levels):
         evidenced = int(levels.isin(EVIDENCED).sum())
         out.append(m("findings.commitments", total=len(levels), evidenced=evidenced,
                      pct=round(100 * evidenced / len(levels)), implemented=int((levels == IMPLEMENTED).sum()),
-                     planned=int((levels == PLANNED).sum()), none=len(levels) - evidenced - int((levels == PLANNED).sum())))
+                     planned=int((levels == PLANNED).sum()), none=len(levels) - evidenced - int((levels == PLANNED).sum()),
+                     milestones=said_milestones))
         by = ctx.commitments.assign(ev=levels.isin(EVIDENCED)).groupby("section_id", sort=False)["ev"].agg(["sum", "size"])
         main = set(ctx.dataset.sections.loc[ctx.dataset.sections["kind"] == SECTION_MAIN, "section_id"])
         by = by[(by["size"] >= MIN_PART_SIZE) & ~by.index.isin(main)]  # the key projects, mechanisms, safeguards
@@ -126,8 +128,8 @@ def counts(ctx: Context) -> list:
     tally = status_counts(rated)
     parts = m("detail_sep").join(f"{m.status(s)} {n}" for s, n in tally.items() if n)
     items = "".join(f"<li>{esc(line)}</li>" for line in findings(ctx))
-    return [Html(f'<div class="findings"><p><strong>{m("findings.lead", year=ctx.report_year)}</strong></p>'
-                 f"<ul>{items}</ul></div>"),
+    # the page's own heading names the findings (the landing page's box carries a lead line of its own)
+    return [Html(f'<div class="findings"><ul>{items}</ul></div>'),
             *judged(charts.section_status_chart(section_status_frame(ctx), ctx.lang,
                                                 m("findings.status_chart_title", year=ctx.report_year)), ctx),
             Markdown(m("commitments.quantified_sentence", total=len(rated), parts=parts)),
