@@ -138,7 +138,6 @@ def test_no_payload_runs_on_any_page(hostile_site):
 
 def test_the_payload_reached_every_free_text_column_but_the_few_validation_refuses(hostile_site):
     # refused, rightly: a qualifier is a word of a fixed list the assessment reads; a milestone's part must be one the
-    # milestone names; a statement's body must be a body the plan makes responsible
-    assert hostile_site["refused"] == [("evidence", "part"), ("statements", "body_zh"), ("targets", "qualifier")], \
-        hostile_site["refused"]
+    # milestone names. (A statement's body must be a body the plan names: planted alike in sections.csv, it passes.)
+    assert hostile_site["refused"] == [("evidence", "part"), ("targets", "qualifier")], hostile_site["refused"]
     assert len(hostile_site["planted"]) >= 30

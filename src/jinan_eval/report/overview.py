@@ -41,7 +41,7 @@ def dashboard(ctx: Context) -> list:
 
 
 EVIDENCED = (IMPLEMENTED, PARTLY_DONE, UNDER_WAY)
-#: the findings name the targets of a status when there are at most this many
+#: the findings name each rated target (with its grounds) when at most this many are rated, else count them
 MAX_NAMED = 3
 #: a part of the plan is named best or least evidenced only if it has at least this many commitments
 MIN_PART_SIZE = 3
@@ -66,14 +66,15 @@ def findings(ctx: Context) -> list[str]:
     else:
         label = "label_zh" if ctx.zh else "label_en"
         named = {s: rated[rated["status"] == s] for s, n in tally.items() if n and s not in GAP_STATUSES}
+        few = len(rated) - unratable <= MAX_NAMED
         parts = m("findings.status_sep").join(
             m("findings.rated_one", status=m.status(s), n=len(rows), labels=m("list_sep").join(
                 m("findings.rated_label", label=esc(r[label]), route=m.route(r["route"])) for r in rows.to_dict("records")))
-            if len(rows) <= MAX_NAMED else m("findings.rated_count", status=m.status(s), n=len(rows))
+            if few else m("findings.rated_count", status=m.status(s), n=len(rows))
             for s, rows in named.items())
         by_route = rated.loc[~rated["status"].isin(GAP_STATUSES), "route"].value_counts()
-        routes = "" if all(len(rows) <= MAX_NAMED for rows in named.values()) else m("findings.routes", routes=m(
-            "detail_sep").join(m("findings.route_count", n=int(n), route=m.route(r)) for r, n in by_route.items()))
+        routes = "" if few else m("findings.routes", routes=m("detail_sep").join(
+            m("findings.route_count", n=int(n), route=m.route(r)) for r, n in by_route.items()))
         out.append(m("findings.quantified", all=len(ctx.dataset.targets), total=len(rated),
                      rated=len(rated) - unratable, parts=parts, routes=routes, unrated=unratable))
     said_milestones = ""
