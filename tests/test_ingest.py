@@ -155,7 +155,23 @@ def test_every_collected_row_is_ingested_with_its_source_or_left_out_with_a_reas
                                 row["source_url"], row["locator"])
                 left_out += sid in dropped
     obs = pd.concat([pd.read_csv(p) for p in (SHIPPED_DATA / "observations").glob("*.csv")])
+    stated = pd.read_csv(SHIPPED_DATA / "plan_targets.csv")  # targets stated in plans: not observations
     sources = pd.read_csv(SHIPPED_DATA / "sources.csv")
-    assert left_out > 0 and len(obs) == raw_rows - left_out
+    assert left_out > 0 and len(obs) + len(stated) == raw_rows - left_out
+    assert set(obs["record_type"]) == {"observed"}
     assert not obs["source_id"].isin(dropped).any()
     assert obs["source_id"].isin(sources["source_id"]).all()
+
+
+def test_a_target_stated_in_a_plan_goes_to_plan_targets_never_to_the_observations(tmp_path):
+    target = "pm25,PM2.5浓度目标,济南市,2025,35,μg/m³,level,规划,市政府,2022-01-05,https://e.org/p,第5段,TARGET of the plan\n"
+    raw, data = make_layout(tmp_path, ROW_LEVEL + target)
+    ingest(raw, data)
+    obs = pd.read_csv(data / "observations" / "air.csv")
+    stated = pd.read_csv(data / "plan_targets.csv")
+    assert list(obs["year"]) == [2021] and set(obs["record_type"]) == {"observed"}
+    assert list(zip(stated["indicator_key"], stated["year"], stated["value"])) == [("pm25_concentration", 2025, 35.0)]
+    # the target's row leaving the raw file leaves no stale plan_targets.csv behind
+    (raw / "air.csv").write_text(HEADER + ROW_LEVEL, encoding="utf-8")
+    ingest(raw, data)
+    assert not (data / "plan_targets.csv").exists()

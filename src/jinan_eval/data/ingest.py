@@ -11,8 +11,8 @@ of ``data/sources.csv``:
 * the region name goes through ``data/regions.csv`` (``name_zh``);
 * base year, period (partial year) and qualifier (约/以上…) are read from the row's own words, and a row can
   be corrected through ``data/mappings/row_overrides.csv`` (file, line, column, value, reason);
-* rows that state another plan's target (key ending in ``_target`` or note starting with ``TARGET``) are kept
-  with ``record_type = plan_target``: context, never used as observations.
+* rows that state a plan's target (key ending in ``_target`` or note starting with ``TARGET``) go to
+  ``data/plan_targets.csv``: context, never observations, never rated or requested.
 
 Nothing is written unless every row ingests cleanly.
 """
@@ -32,7 +32,7 @@ from ..store import write_frames_atomic
 from ..vocabulary import MEASURES_NEEDING_BASE_YEAR, OBSERVATION_MEASURES, OBSERVED, PERCENT_MEASURES, PLAN_TARGET
 from .problems import DataValidationError, Report
 from .read import decode_bytes, parse_rows, read_file_bytes
-from .schema import EVIDENCE, OBSERVATIONS, PREFERRED_NOTE, SOURCES
+from .schema import EVIDENCE, OBSERVATIONS, PLAN_TARGETS, PREFERRED_NOTE, SOURCES
 
 COLLECTED_COLUMNS = ("indicator_key", "indicator_zh", "region", "year", "value", "unit", "measure",
                      "source_title", "source_publisher", "source_date", "source_url", "locator", "note")
@@ -319,6 +319,7 @@ def ingest(raw_dir: Path, data_dir: Path, plan_id: str | None = None) -> Report:
     dropped = read_dropped_sources(data_dir / DROPPED_SOURCES_FILE, report)
     outputs: dict[str, pd.DataFrame] = {}
     sources: dict[str, dict] = {}
+    stated_targets: list[dict] = []  # targets stated in plans: plan_targets.csv, never observations
     for path in collected_files(raw_dir):
         name = str(path.relative_to(raw_dir))
         obs_rows = []
@@ -328,7 +329,10 @@ def ingest(raw_dir: Path, data_dir: Path, plan_id: str | None = None) -> Report:
                 continue
             observation, source = result
             source.update(corrections.get(source["source_id"], {}))
-            obs_rows.append(observation)
+            if observation["record_type"] == PLAN_TARGET:
+                stated_targets.append(observation)
+            else:
+                obs_rows.append(observation)
             sources[source["source_id"]] = source
         if not obs_rows:  # every row of the file was left out: no observations file for it
             continue
@@ -348,9 +352,13 @@ def ingest(raw_dir: Path, data_dir: Path, plan_id: str | None = None) -> Report:
         outputs[f"{plan.folder}/{EVIDENCE.path}"] = pd.DataFrame(events, columns=EVIDENCE.columns).drop_duplicates()
     if not report.ok:
         raise DataValidationError(report)
+    if stated_targets:
+        frame = pd.DataFrame(stated_targets, columns=PLAN_TARGETS.columns)
+        outputs[PLAN_TARGETS.path] = frame.assign(base_year=frame["base_year"].astype("Int64"))
     outputs["sources.csv"] = pd.DataFrame(sorted(sources.values(), key=lambda s: s["source_id"]),
                                           columns=SOURCES.columns)
     stale = [p for p in (data_dir / "observations").glob("*.csv")
              if f"observations/{p.name}" not in outputs]
+    stale += [p for p in (data_dir / PLAN_TARGETS.path,) if p.exists() and PLAN_TARGETS.path not in outputs]
     write_frames_atomic(data_dir, outputs, remove=stale)
     return report

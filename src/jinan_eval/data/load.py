@@ -39,6 +39,7 @@ from .schema import (
     HOSTS,
     INDICATORS,
     OBSERVATIONS,
+    PLAN_TARGETS,
     REGIONS,
     SEARCH_LOG,
     SECTIONS,
@@ -65,6 +66,7 @@ class Dataset:
     hosts: pd.DataFrame | None = None
     evidence: pd.DataFrame | None = None  # dated implementation events of the plan's commitments
     statements: pd.DataFrame | None = None  # the responsible bodies' dated statements of a target's status
+    plan_targets: pd.DataFrame | None = None  # targets stated in plans (this one's and others'): context only
 
     def observations_with_sources(self) -> pd.DataFrame:
         """Observations joined with their source: title, issuer, date, number, links, locator and grade."""
@@ -192,6 +194,9 @@ def check_observations(obs: pd.DataFrame, indicators: pd.DataFrame | None, regio
         _rows_not_in(obs, "region", set(regions["region"]), report, "ref.region", "region (regions.csv)")
     if sources is not None:
         _rows_not_in(obs, "source_id", set(sources["source_id"]), report, "ref.source", "source (sources.csv)")
+    for rec in obs.loc[obs["record_type"] != OBSERVED].itertuples():
+        report.error(rec.at_file, rec.at_line, "record_type", "observation.plan_target",
+                     "a target stated in a plan is not an observation: it belongs in plan_targets.csv")
     needs_base = obs["measure"].isin(MEASURES_NEEDING_BASE_YEAR) & obs["base_year"].isna()
     for rec in obs.loc[needs_base].itertuples():
         report.error(rec.at_file, rec.at_line, "base_year", "observation.base_year",
@@ -441,6 +446,16 @@ def check_statements(statements: pd.DataFrame, targets: pd.DataFrame | None, sec
                          "sections.csv, or the holder of the target's figure in indicators.csv)")
 
 
+def check_plan_targets(rows: pd.DataFrame, indicators: pd.DataFrame | None, regions: pd.DataFrame | None,
+                       sources: pd.DataFrame | None, report: Report) -> None:
+    """Targets stated in plans name a known indicator, region and source."""
+    for frame, column, rule, what in ((indicators, "indicator_key", "ref.indicator", "indicator (indicators.csv)"),
+                                      (regions, "region", "ref.region", "region (regions.csv)"),
+                                      (sources, "source_id", "ref.source", "source (sources.csv)")):
+        if frame is not None:
+            _rows_not_in(rows, column, set(frame[column]), report, rule, what)
+
+
 def check_plan_regions(plan: PlanConfig, regions: pd.DataFrame, report: Report) -> None:
     """The region a plan assesses and its benchmarks must be known regions."""
     known = set(regions["region"])
@@ -470,6 +485,7 @@ def validate(data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None) -> t
     hosts = _read(data_dir, HOSTS, report, plan)
     evidence = _read_optional(data_dir, EVIDENCE, report, plan)
     statements = _read_optional(data_dir, STATEMENTS, report, plan)
+    plan_targets = _read_optional(data_dir, PLAN_TARGETS, report, plan)
     if observations is not None and "basis" not in observations.columns:
         observations["basis"] = pd.NA
     if observations is not None:
@@ -485,7 +501,8 @@ def validate(data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None) -> t
     if observations is not None:
         check_observations(observations, indicators, regions, sources, report)
     if sources is not None:
-        cited = pd.concat([f[["source_id"]] for f in (observations, evidence, statements) if f is not None])
+        cited = pd.concat([f[["source_id"]] for f in (observations, evidence, statements, plan_targets)
+                           if f is not None])
         check_sources(sources, cited, hosts, report)
     if search_log is not None:
         check_search_log(search_log, targets, report)
@@ -493,12 +510,15 @@ def validate(data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None) -> t
         check_evidence(evidence, targets, sources, plan, report)
     if statements is not None:
         check_statements(statements, targets, sections, indicators, sources, report)
+    if plan_targets is not None:
+        check_plan_targets(plan_targets, indicators, regions, sources, report)
     frames = (sections, targets, indicators, regions, observations, sources, search_log, hosts)
     if any(f is None for f in frames):
         return report, None
     sources = sources.assign(grade=grades(sources, hosts))
     return report, Dataset(plan, sections, targets, indicators, regions, observations, sources, search_log,
-                           data_dir=data_dir, hosts=hosts, evidence=evidence, statements=statements)
+                           data_dir=data_dir, hosts=hosts, evidence=evidence, statements=statements,
+                           plan_targets=plan_targets)
 
 
 def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None) -> Dataset:

@@ -209,7 +209,7 @@ OBSERVATIONS = Table(
         Field("qualifier", "str", "约 (approximate) or a lower-bound word (以上/超过/突破/余/多) as published",
               nullable=True),
         Field("preferred", "bool", "Marks the row used when sources disagree", nullable=True, required=False),
-        Field("record_type", "str", "observed, or plan_target (a target of another plan, context only)",
+        Field("record_type", "str", "observed (a target stated in a plan is not an observation: plan_targets.csv)",
               choices=RECORD_TYPES),
         Field("source_id", "str", "Source (sources.csv)"),
         Field("basis", "str", "Accounting basis when it differs from the usual one (figures on different bases are "
@@ -218,6 +218,29 @@ OBSERVATIONS = Table(
     ),
     key=OBSERVATION_KEY,
     multi_file=True,
+)
+
+PLAN_TARGETS = Table(
+    "plan_targets",
+    "plan_targets.csv",
+    "Targets stated in plans, as their sources state them: the evaluated plan's own (as published) and other plans' "
+    "(national, provincial, other city plans). Context only: never rated, never compared with observations, never "
+    "requested.",
+    (
+        Field("indicator_key", "str", "Indicator (indicators.csv)"),
+        Field("region", "str", "Region the target is set for (regions.csv)"),
+        _year("year", "Year the target is due"),
+        Field("value", "float", "The target as stated"),
+        Field("unit", "str", "Unit of value"),
+        Field("measure", "str", "level / cumulative_change_pct / cumulative_added …", choices=OBSERVATION_MEASURES),
+        _year("base_year", "Base year of a change or addition target", nullable=True),
+        Field("qualifier", "str", "以上/约 … as stated", nullable=True),
+        Field("preferred", "bool", "Marks the row used where sources state the target differently", nullable=True,
+              required=False),
+        Field("source_id", "str", "Source (sources.csv)"),
+        Field("note", "str", "A reader's note", nullable=True),
+    ),
+    key=("indicator_key", "region", "year", "measure", "base_year", "source_id"),
 )
 
 _ISO_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -329,8 +352,8 @@ SEARCH_LOG = Table(
 )
 
 TABLES: dict[str, Table] = {
-    t.name: t for t in (SECTIONS, TARGETS, INDICATORS, REGIONS, OBSERVATIONS, SOURCES, HOSTS, SEARCH_LOG, EVIDENCE,
-                        STATEMENTS)
+    t.name: t for t in (SECTIONS, TARGETS, INDICATORS, REGIONS, OBSERVATIONS, PLAN_TARGETS, SOURCES, HOSTS,
+                        SEARCH_LOG, EVIDENCE, STATEMENTS)
 }
 
 _PANDERA_DTYPES = {"str": str, "int": "Int64", "float": float, "bool": "boolean"}

@@ -498,7 +498,7 @@ def _evidence_row(cell, where, report, levels, commitments, first, last, hosts):
 def conflicts(figures: list[dict], dataset: Dataset, own_file: str, report: Report, file: str) -> None:
     """A figure that differs from one already in the data for the same indicator, region, year, measure, base year
     and period is an error naming both rows (a figure from this same workbook may be corrected)."""
-    obs = dataset.observations
+    obs = dataset.observations[dataset.observations["record_type"] == OBSERVED]  # like with like: observed figures
     regions = dict(zip(dataset.regions["name_zh"], dataset.regions["region"]))
     for row in figures:
         same = obs[(obs["indicator_key"] == row["indicator_key"]) & (obs["region"] == regions[row["region"]])
