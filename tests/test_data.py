@@ -179,16 +179,61 @@ def test_source_with_non_http_url_is_rejected(data_dir, url):
 
 
 def test_source_without_the_page_it_was_read_on_is_rejected(data_dir):
-    # a figure with no citable source does not exist for the report
+    # a figure read on the web with no page to show for it does not exist for the report
     replace_in(data_dir / "sources.csv", "https://news.example.com/b", "")
-    [problem] = errors_of(data_dir, "required")
+    [problem] = errors_of(data_dir, "source.needs")
     assert (problem.file, problem.row, problem.column) == ("sources.csv", 3, "retrieved_from")
+
+
+SUPPLIED_HEADER = "source_id,title,issuer,date,doc_number,url,retrieved_from,retrieved_on,locator,kind,supplied_by\n"
+
+
+def supplied_sources(data_dir, row_b: str) -> None:
+    """sources.csv with the kind columns; row b as given."""
+    (data_dir / "sources.csv").write_text(
+        SUPPLIED_HEADER + "S0000000a,济南市统计公报,济南市统计局,2023-03-01,,https://example.org/a,https://example.org/a,"
+        "2026-11-25,第1段,,\n" + row_b + "\n", encoding="utf-8")
+
+
+def test_a_figure_a_department_supplied_needs_no_web_address_and_is_graded_s(data_dir):
+    supplied_sources(data_dir, "S0000000b,关于报送2024年全市能耗强度完成情况的函,济南市统计局,2025-02-10,济统函〔2025〕3号,,,,"
+                     "附表1,department,市统计局能源统计处")
+    report, dataset = validate(data_dir)
+    assert report.ok, [str(p) for p in report.errors]
+    assert dataset.sources.set_index("source_id").loc["S0000000b", "grade"] == "S"
+
+
+@pytest.mark.parametrize("missing, column", [("济统函〔2025〕3号", "doc_number"), ("市统计局能源统计处", "supplied_by"),
+                                             ("2025-02-10", "date")])
+def test_a_departments_return_names_its_number_date_and_office(data_dir, missing, column):
+    row = "S0000000b,关于报送2024年全市能耗强度完成情况的函,济南市统计局,2025-02-10,济统函〔2025〕3号,,,,附表1,department,市统计局能源统计处"
+    supplied_sources(data_dir, row.replace(missing, "", 1))
+    problems = errors_of(data_dir, "source.needs")
+    assert [(p.file, p.row, p.column) for p in problems] == [("sources.csv", 3, column)]
+
+
+def test_a_printed_yearbook_is_cited_by_title_and_table_and_graded_a(data_dir):
+    supplied_sources(data_dir, "S0000000b,济南统计年鉴2024,济南市统计局,2024-10,,,,,表8-3 分行业能源消费量,print,")
+    report, dataset = validate(data_dir)
+    assert report.ok, [str(p) for p in report.errors]
+    assert dataset.sources.set_index("source_id").loc["S0000000b", "grade"] == "A"
+
+
+def test_a_government_site_is_official_by_its_name_and_an_unlisted_site_reads_as_a_copy(data_dir):
+    replace_in(data_dir / "sources.csv", "https://news.example.com/b", "http://jntj.jinan.gov.cn/art/2025/3/1/a.html")
+    report, dataset = validate(data_dir)
+    assert report.ok and not report.warnings
+    assert dataset.sources.set_index("source_id").loc["S0000000b", "grade"] == "A"
+    replace_in(data_dir / "sources.csv", "http://jntj.jinan.gov.cn/art/2025/3/1/a.html", "https://unknown.example.io/x")
+    report, dataset = validate(data_dir)
+    assert report.ok and [(w.rule, w.row, w.column) for w in report.warnings] == [
+        ("source.unknown_host", 3, "retrieved_from")]
+    assert dataset.sources.set_index("source_id").loc["S0000000b", "grade"] == "C"
 
 
 @pytest.mark.parametrize("url, rule, words", [
     ("https://spam.example.biz/copy.html", "source.not_citable", "blocked host (link_farm)"),
     ("http://123.232.116.197/news/1.html", "source.not_citable", "bare network address"),
-    ("https://unknown.example.io/x", "source.unknown_host", "add it with its kind"),
 ])
 def test_a_source_on_a_host_no_reader_may_be_sent_to_is_rejected(data_dir, url, rule, words):
     replace_in(data_dir / "sources.csv", "https://news.example.com/b", url)

@@ -109,8 +109,27 @@ HOST_COPY = "copy"  # a third-party site carrying a copy
 HOST_BLOCKED = "blocked"  # no reader is sent there
 HOST_KINDS = (HOST_OFFICIAL, HOST_OUTLET, HOST_COPY, HOST_BLOCKED)
 BLOCK_REASONS = ("adult", "gambling", "link_farm", "redirector", "ip_address")
-GRADES = ("A", "B", "C")
+#: A host nobody listed in hosts.csv is official when it is a government site by its name (…gov.cn); any other
+#: unlisted host is read as a copy (grade C) until listed.
+OFFICIAL_HOST_SUFFIXES = ("gov.cn",)
+
+# A source is a page read on the web, a figure supplied by the body that holds it (部门报送: a return, a letter,
+# assessment material, with its number and date; no web address), or a printed official publication cited by
+# title, edition and table (a statistical yearbook or bulletin on paper).
+SOURCE_WEB = "web"
+SOURCE_DEPARTMENT = "department"
+SOURCE_PRINT = "print"
+SOURCE_KINDS = (SOURCE_WEB, SOURCE_DEPARTMENT, SOURCE_PRINT)
+GRADE_SUPPLIED = "S"  # 部门报送，未公开发布: the holder's own figure, which a reader cannot check
+GRADES = ("A", "B", "S", "C")  # from strongest to weakest
+GRADE_RANK = {grade: i for i, grade in enumerate(GRADES)}
 GRADE_OF_HOST = {HOST_OFFICIAL: "A", HOST_OUTLET: "B", HOST_COPY: "C"}
+GRADE_OF_SOURCE_KIND = {SOURCE_DEPARTMENT: GRADE_SUPPLIED, SOURCE_PRINT: "A"}
+
+
+def is_official_host(host: str) -> bool:
+    """A government site by its name: gov.cn or a host under it."""
+    return any(host == s or host.endswith("." + s) for s in OFFICIAL_HOST_SUFFIXES)
 PROVISIONAL_GRADE = "C"  # a rating that rests on a figure read only on a copy is provisional (待核实)
 
 # --- qualifiers (the plan's hedges and bounds, and the figures') -------------------------

@@ -25,6 +25,7 @@ from ..vocabulary import (
     ACHIEVED,
     ADDITION_KINDS,
     BOUND_KINDS,
+    GRADE_RANK,
     INSUFFICIENT_DATA,
     MET_EARLY,
     MILESTONE_KIND,
@@ -294,9 +295,9 @@ def _join(parts: Iterable[str]) -> str:
 
 
 def weakest_grade(grades: Iterable[str]) -> str:
-    """The weakest of the grades (C is weaker than B, B than A); "" when no figure carries one."""
-    known = [g for g in grades if g]
-    return max(known) if known else ""
+    """The weakest of the grades (vocabulary.GRADES: A, B, S, C from strongest); "" when no figure carries one."""
+    known = [g for g in grades if g in GRADE_RANK]
+    return max(known, key=GRADE_RANK.get) if known else ""
 
 
 def _flags(position: Position | None, qualifier: Qualifier, ctx: _Context) -> str:

@@ -211,7 +211,8 @@ def ingest_row(name: str, line: int, row: dict[str, str], mapping: dict, regions
         report.error(name, line, "note", "observation.base_year",
                      f"cannot tell the base year of this {m.measure} figure; add it to {OVERRIDES_FILE}")
     source = source_row(row["source_title"], row["source_publisher"], row["source_date"], row["source_url"],
-                        row["locator"])
+                        row["locator"], row.get("doc_number", ""), row.get("source_kind", ""),
+                        row.get("supplied_by", ""))
     # the collector's own notes stay in the raw file: the published note is for readers (why a figure is preferred)
     preferred = fix.get("preferred", "").lower() == "true"
     note = f"{PREFERRED_NOTE} {fix.get(REASON_PREFIX + 'preferred', '')}" if preferred else None
@@ -234,14 +235,17 @@ def ingest_row(name: str, line: int, row: dict[str, str], mapping: dict, regions
     return observation, source
 
 
-def source_row(title: str, issuer: str, date_text: str, url_text: str, locator: str, doc_number: str = "") -> dict:
-    """The source row of a collected citation: the document, and the page it was read on (an http(s) address);
-    its id is a hash of the citation as collected, so a correction keeps it."""
+def source_row(title: str, issuer: str, date_text: str, url_text: str, locator: str, doc_number: str = "",
+               kind: str = "", supplied_by: str = "") -> dict:
+    """The source row of a collected citation: the document, and the page it was read on (an http(s) address) or,
+    for a figure a department supplied, its return (kind ``department``, with the office that supplied it); its id is
+    a hash of the citation as collected, so a correction keeps it."""
     date, _ = split_date(date_text)
     url = url_text if url_text.lower().startswith(("http://", "https://")) else ""
     return {"source_id": source_id(title, issuer, date_text, url_text, locator), "title": title or None,
             "issuer": issuer or None, "date": date, "doc_number": doc_number or None, "url": None,
-            "retrieved_from": url or None, "retrieved_on": None, "locator": locator or None}
+            "retrieved_from": url or None, "retrieved_on": None, "locator": locator or None, "kind": kind or None,
+            "supplied_by": supplied_by or None}
 
 
 def read_source_corrections(path: Path, report: Report) -> dict[str, dict[str, str]]:

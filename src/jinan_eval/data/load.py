@@ -22,15 +22,22 @@ from ..vocabulary import (
     COMPLETION_EVENTS,
     EVENT_ISSUED,
     GRADE_OF_HOST,
+    GRADE_OF_SOURCE_KIND,
     HOST_BLOCKED,
+    HOST_COPY,
+    HOST_OFFICIAL,
     MEASURES_NEEDING_BASE_YEAR,
     MILESTONE_KIND,
     OBSERVATION_KEY,
     OBSERVED,
     PERCENT_MEASURES,
     QUANTIFIED_KINDS,
+    SOURCE_DEPARTMENT,
+    SOURCE_PRINT,
+    SOURCE_WEB,
     STATEMENT_STATUSES,
     TARGET_QUALIFIERS,
+    is_official_host,
 )
 from .problems import DataValidationError, Report
 from .read import read_table
@@ -303,12 +310,45 @@ def host_of(url: object) -> str | None:
 _IP_ADDRESS = re.compile(r"^(\d{1,3}\.){3}\d{1,3}$|^\[?[0-9a-f:]+\]?$")
 
 
+def host_kind(host: str | None, kinds: dict[str, str]) -> str | None:
+    """The kind of a host: as hosts.csv lists it; else official for a government site by its name (…gov.cn); else
+    None (unlisted)."""
+    if not host:
+        return None
+    if host in kinds:
+        return kinds[host]
+    return HOST_OFFICIAL if is_official_host(host) else None
+
+
+def source_kind(value: object) -> str:
+    text = "" if value is None or (isinstance(value, float) and value != value) or value is pd.NA else str(value)
+    return text.strip() or SOURCE_WEB
+
+
+#: what each kind of source must name besides its title (column: why)
+_KIND_NEEDS = {
+    SOURCE_WEB: (("retrieved_from", "a web source needs the page it was read on"),),
+    SOURCE_DEPARTMENT: (("issuer", "a department's return needs the body that issued it"),
+                        ("date", "a department's return needs its date"),
+                        ("doc_number", "a department's return needs its document or statistical-form number"),
+                        ("supplied_by", "a department's return needs the office that supplied it")),
+    SOURCE_PRINT: (("issuer", "a printed publication needs its publisher"),
+                   ("locator", "a printed publication needs its edition and table")),
+}
+
+
 def check_sources(sources: pd.DataFrame, obs: pd.DataFrame | None, hosts: pd.DataFrame | None,
                   report: Report) -> None:
-    """Every page named by a source is on a citable host of the register; no source is left unused."""
+    """Each source names what its kind needs; every page it names is on a citable host (a government site by its
+    name, or a host hosts.csv lists as official, outlet or copy; an unlisted host is a warning and reads as a copy);
+    no source is left unused."""
     kinds = dict(zip(hosts["host"], hosts["kind"])) if hosts is not None else {}
     reasons = dict(zip(hosts["host"], hosts["reason"])) if hosts is not None else {}
     for rec in sources.itertuples():
+        for column, why in _KIND_NEEDS.get(source_kind(getattr(rec, "kind", None)), ()):
+            value = getattr(rec, column, None)
+            if value is None or pd.isna(value) or not str(value).strip():
+                report.error(rec.at_file, rec.at_line, column, "source.needs", why)
         for column in ("retrieved_from", "url"):
             host = host_of(getattr(rec, column))
             if host is None:
@@ -316,9 +356,10 @@ def check_sources(sources: pd.DataFrame, obs: pd.DataFrame | None, hosts: pd.Dat
             if _IP_ADDRESS.match(host):
                 report.error(rec.at_file, rec.at_line, column, "source.not_citable",
                              f"{host} is a bare network address, not a publisher's site: cite the publisher's page")
-            elif hosts is not None and host not in kinds:
-                report.error(rec.at_file, rec.at_line, column, "source.unknown_host",
-                             f"{host} is not in hosts.csv: add it with its kind (official, outlet, copy or blocked)")
+            elif hosts is not None and host_kind(host, kinds) is None:
+                report.warning(rec.at_file, rec.at_line, column, "source.unknown_host",
+                               f"{host} is not in hosts.csv and not a government site: read as a copy (grade C) "
+                               "until it is listed with its kind (official, outlet, copy or blocked)")
             elif kinds.get(host) == HOST_BLOCKED:
                 report.error(rec.at_file, rec.at_line, column, "source.not_citable",
                              f"{host} is a blocked host ({reasons.get(host)}): find a citable copy of the document "
@@ -329,10 +370,21 @@ def check_sources(sources: pd.DataFrame, obs: pd.DataFrame | None, hosts: pd.Dat
             report.warning(rec.at_file, rec.at_line, "source_id", "source.unused", "no observation cites this source")
 
 
+def grade_of(kind: object, retrieved_from: object, kinds: dict[str, str]) -> str:
+    """A source's grade by rule: a department's return S, a printed official publication A; a web page by the kind
+    of host it was read on (A official, B outlet, C copy; an unlisted, non-government host C)."""
+    kind = source_kind(kind)
+    if kind in GRADE_OF_SOURCE_KIND:
+        return GRADE_OF_SOURCE_KIND[kind]
+    return GRADE_OF_HOST.get(host_kind(host_of(retrieved_from), kinds) or HOST_COPY, GRADE_OF_HOST[HOST_COPY])
+
+
 def grades(sources: pd.DataFrame, hosts: pd.DataFrame) -> pd.Series:
-    """The grade of each source, from the kind of host it was read on: A official, B outlet, C copy."""
+    """The grade of each source (grade_of)."""
     kinds = dict(zip(hosts["host"], hosts["kind"]))
-    return sources["retrieved_from"].map(lambda url: GRADE_OF_HOST.get(kinds.get(host_of(url)), pd.NA))
+    kind = sources["kind"] if "kind" in sources.columns else pd.Series(None, index=sources.index)
+    return pd.Series([grade_of(k, url, kinds) for k, url in zip(kind, sources["retrieved_from"])],
+                     index=sources.index, dtype="object")
 
 
 def check_search_log(log: pd.DataFrame, targets: pd.DataFrame | None, report: Report) -> None:

@@ -30,6 +30,7 @@ from ..vocabulary import (
     REGION_KINDS,
     SEARCH_OUTCOMES,
     SECTION_KINDS,
+    SOURCE_KINDS,
     STATEMENT_STATUSES,
     TARGET_KINDS,
 )
@@ -249,8 +250,9 @@ _WEB_ADDRESS = r"^https?://\S+$"
 SOURCES = Table(
     "sources",
     "sources.csv",
-    "The document each figure comes from (title, issuing body, date, number) and, separately, where it was read. "
-    "Its grade (A/B/C) follows from the kind of host it was read on (hosts.csv).",
+    "The document each figure comes from (title, issuing body, date, number) and, separately, where it was read, or "
+    "the return or letter a department supplied it in. Its grade follows by rule: a web page by the kind of host it "
+    "was read on (A official, B outlet, C copy), a department's return S, a printed official publication A.",
     (
         Field("source_id", "str", "Stable id (hash of the citation as collected)", unique=True,
               pattern=r"^S[0-9a-f]{8}$"),
@@ -260,8 +262,16 @@ SOURCES = Table(
         Field("doc_number", "str", "Document number of an official document (e.g. 济政字〔2023〕10号)", nullable=True),
         Field("url", "str", "The issuing body's own page of the document, where known", nullable=True,
               pattern=_WEB_ADDRESS),
-        Field("retrieved_from", "str", "The page the figure was read on (its host must be citable, hosts.csv)",
-              pattern=_WEB_ADDRESS),
+        Field("retrieved_from", "str", "The page the figure was read on: needed for a web source (its host must be "
+              "citable: a government site by its name, or listed in hosts.csv as official, outlet or copy)",
+              nullable=True, pattern=_WEB_ADDRESS),
+        Field("kind", "str", "web (a page read on the web; empty means web) / department (部门报送: supplied by the "
+              "body that holds it — a return, letter or assessment material with its document or statistical-form "
+              "number and date, graded S: the holder's own figure, not published, which a reader cannot check) / "
+              "print (a printed official publication such as a statistical yearbook, cited by title, edition and "
+              "table, graded A)", nullable=True, required=False, choices=SOURCE_KINDS),
+        Field("supplied_by", "str", "For a department source: the office that supplied it (e.g. 市统计局能源统计处)",
+              nullable=True, required=False),
         Field("retrieved_on", "str", "When it was read, ISO date", nullable=True, pattern=_ISO_DATE),
         Field("locator", "str", "Where in the document: the sentence quoted, or the table and cell"),
     ),

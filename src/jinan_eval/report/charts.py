@@ -92,7 +92,9 @@ def _points_frame(obs: pd.DataFrame, regions: pd.DataFrame, lang: str) -> pd.Dat
     frame = obs.copy()
     frame["region_name"] = frame["region"].map(names).fillna(frame["region"])
     frame["source_title"] = frame.get("source_title", pd.Series("", index=frame.index)).fillna("")
-    frame["source_grade"] = frame.get("source_grade", pd.Series("", index=frame.index)).fillna("")
+    words = Messages(lang)
+    frame["source_grade"] = frame.get("source_grade", pd.Series("", index=frame.index)).fillna("").map(
+        lambda g: words(f"grade.{g}") if g == "S" else g)  # a department's unpublished figure says so
     frame["qualifier"] = frame["qualifier"].fillna("")
     frame["unit"] = frame["unit"].map(Messages(lang).unit)
     frame["year"] = frame["year"].astype(int)

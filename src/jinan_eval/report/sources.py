@@ -49,7 +49,8 @@ def source_blocks(ctx: Context) -> list:
     used = src[src["source_id"].isin(figures.index) | src["source_id"].isin(events.index)]
     grades = used["grade"].value_counts()
     blocks = [Markdown(m("text.sources_count", n=len(used), issuers=used["issuer"].nunique(),
-                         a=int(grades.get("A", 0)), b=int(grades.get("B", 0)), c=int(grades.get("C", 0))))]
+                         a=int(grades.get("A", 0)), b=int(grades.get("B", 0)), c=int(grades.get("C", 0)),
+                         s=m("text.sources_supplied", n=int(grades["S"])) if grades.get("S", 0) else ""))]
     used = used.assign(figures=used["source_id"].map(figures).fillna(0).astype(int),
                        events=used["source_id"].map(events).fillna(0).astype(int),
                        link=used["url"].where(used["url"].notna(), used["retrieved_from"]))
@@ -62,7 +63,10 @@ def source_blocks(ctx: Context) -> list:
                  f'<tr class="source-group"><th colspan="4">{esc(issuer)} <small>({len(docs)})</small></th></tr>']
         for (title_text, date, link_to), doc in docs:
             first_row = doc.iloc[0]
-            title = f'<a href="{esc(link_to)}" rel="noopener">{esc(title_text)}</a>'
+            title = (f'<a href="{esc(link_to)}" rel="noopener">{esc(title_text)}</a>' if isinstance(link_to, str)
+                     else esc(title_text))  # a department's return or a printed book: no page to link
+            if isinstance(first_row.get("supplied_by"), str) and first_row["supplied_by"]:
+                title += f"<br><small>{esc(first_row['supplied_by'])}</small>"
             read_on = first_row["retrieved_from"]
             if isinstance(first_row["url"], str) and isinstance(read_on, str) and read_on != first_row["url"]:
                 title += f' <small>（<a href="{esc(read_on)}" rel="noopener">{m("text.read_on")}</a>）</small>'

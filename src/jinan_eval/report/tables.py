@@ -54,7 +54,7 @@ def grade_badge(grade: object, m) -> str:
     """A source's grade, with its definition as the tooltip."""
     if not isinstance(grade, str) or not grade:
         return ""
-    return f'<span class="grade" title="{esc(m("grade." + grade))}">{esc(grade)}</span>'
+    return f'<span class="grade grade-{esc(grade)}" title="{esc(m("grade." + grade))}">{esc(m("grade_label." + grade))}</span>'
 
 
 def _base_year(value: object) -> str:
@@ -79,7 +79,11 @@ def observation_table(rows: pd.DataFrame, ctx: Context, with_indicator: bool = F
             why = "<br><small>" + esc(note.split(PREFERRED_NOTE, 1)[1].strip()) + "</small>"
         url = rec.source_url if isinstance(rec.source_url, str) else rec.source_retrieved_from
         title = esc(rec.source_title)
-        source = f'<a href="{esc(url)}" rel="noopener">{title}</a>' if url else title
+        source = f'<a href="{esc(url)}" rel="noopener">{title}</a>' if isinstance(url, str) and url else title
+        supplied = " · ".join(esc(v) for v in (getattr(rec, "source_doc_number", None),
+                                                getattr(rec, "source_supplied_by", None)) if isinstance(v, str) and v)
+        if getattr(rec, "source_kind", None) == "department" and supplied:
+            source += f"<br><small>{supplied}</small>"
         indicator = f"<td>{esc(indicator_names.get(rec.indicator_key, rec.indicator_key))}</td>" if with_indicator else ""
         basis = getattr(rec, "basis", None)
         measure = esc(m.measure(rec.measure)) + (f"<br><small>{esc(m('basis.' + basis))}</small>"

@@ -151,7 +151,10 @@ def _records_used(target: dict, ctx: Context) -> str:
             ", ".join(esc(v) for v in (src["title"], src["issuer"], src["date"], src.get("doc_number"))
                       if isinstance(v, str) and v)
         link = src["url"] if isinstance(src.get("url"), str) and src["url"] else src["retrieved_from"]
-        items.append(f'<a href="{esc(link)}" rel="noopener">{words}</a> ({esc(src.get("grade") or "")})')
+        grade = src.get("grade") if isinstance(src.get("grade"), str) else ""
+        label = ctx.m("grade_label." + grade) if grade else ""
+        items.append((f'<a href="{esc(link)}" rel="noopener">{words}</a>' if isinstance(link, str) and link else words)
+                     + f" ({esc(label)})")
     return ctx.m("list_sep").join(items)
 
 
