@@ -102,30 +102,48 @@ def restored_cwd():
 # ---------------------------------------------------------------- the request workbook, filled as an analyst would
 
 
-def request_row(wb, request_id: str):
-    """(sheet, row number, header → column number) of one request of a data-request workbook."""
+REQUEST_KEY = "请求代码（读回用，请勿修改）Request key"
+H = {"value": "数值 Value", "measure": "口径 Measure", "unit": "单位 Unit", "base_year": "基期年 Base year",
+     "period": "期间 Period", "kind": "来源类型 Source kind", "title": "来源标题（报表、函件或文件名）Source title",
+     "issuer": "发布或报送机关 Issuing body", "date": "日期 Date", "number": "文号或统计报表号 Document or form number",
+     "office": "报送处室 Office that supplied it", "url": "网址（公开网页才填）URL, web pages only",
+     "locator": "页码或表号 Page or table", "accepted": "可接受的口径 Accepted measures", "targets": "服务的目标 Targets"}
+
+
+def request_row(wb, request_key: str):
+    """(sheet, row number, header → column number) of one request (``indicator·region·year``) of a workbook."""
     for ws in wb.worksheets:
         heads = {c.value: c.column for c in ws[1] if c.value}
-        if "编号 Request" not in heads:
+        if REQUEST_KEY not in heads:
             continue
         for r in range(2, ws.max_row + 1):
-            if ws.cell(row=r, column=heads["编号 Request"]).value == request_id:
+            if ws.cell(row=r, column=heads[REQUEST_KEY]).value == request_key:
                 return ws, r, heads
-    raise AssertionError(f"no request {request_id}")
+    raise AssertionError(f"no request {request_key}")
 
 
-def fill_request(wb, request_id: str, value, **cells):
-    """Type a value and its source into one request row; returns the value cell."""
+def first_accepted_measure(ws, r: int, heads: dict) -> str:
+    """The first measure a request accepts, as the drop-down writes it."""
+    from jinan_eval.edition.workbook import measure_words
+    from jinan_eval.report.messages import Messages
+
+    first = str(ws.cell(row=r, column=heads[H["accepted"]]).value).split("；")[0]
+    return next(choice for choice in measure_words(Messages("zh")).values() if choice.split(" [")[0] == first)
+
+
+def fill_request(wb, request_key: str, value, **cells):
+    """Type a value and its source into one request row, as a department answering from its own return would (no
+    web address); ``cells`` (header → value) change any of it. Returns the value cell."""
     import datetime as dt
 
-    ws, r, heads = request_row(wb, request_id)
-    ws.cell(row=r, column=heads["数值 Value"]).value = value
-    defaults = {"来源标题 Source title": "济南市城市建设统计资料", "发布机关 Issuing body": "济南市城乡水务局",
-                "发布日期 Date": dt.datetime(2025, 4, 1), "文号 Document number": "济水字〔2025〕1号",
-                "网址 URL": "http://jnepb.jinan.gov.cn/art/2025/4/1/art_1_1.html", "页码或表号 Page or table": "表3"}
+    ws, r, heads = request_row(wb, request_key)
+    ws.cell(row=r, column=heads[H["value"]]).value = value
+    defaults = {H["measure"]: first_accepted_measure(ws, r, heads), H["kind"]: "部门报送 [department]",
+                H["title"]: "济南市城市建设统计资料", H["issuer"]: "济南市城乡水务局", H["date"]: dt.datetime(2025, 4, 1),
+                H["number"]: "济水字〔2025〕1号", H["office"]: "市城乡水务局规划建设处", H["locator"]: "表3"}
     for head, cell_value in {**defaults, **cells}.items():
         ws.cell(row=r, column=heads[head]).value = cell_value
-    return ws.cell(row=r, column=heads["数值 Value"])
+    return ws.cell(row=r, column=heads[H["value"]])
 
 
 def fill_sewage_requests(wb, region: str) -> None:

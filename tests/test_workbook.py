@@ -23,8 +23,8 @@ from jinan_eval.report import project
 from jinan_eval.report.context import Context
 from jinan_eval.vocabulary import GAP_STATUSES
 
+from e2e_helpers import REQUEST_KEY, H, fill_sewage_requests, request_row
 from e2e_helpers import fill_request as fill
-from e2e_helpers import fill_sewage_requests, request_row
 
 YEAR = 2025
 
@@ -48,12 +48,12 @@ def test_the_workbook_explains_itself_and_lists_requests_by_department(blank):
     departments = [name for name in counts if name != EVIDENCE_SHEET]
     assert departments and all(counts[name] > 0 for name in departments)
     ws = wb[departments[0]]
-    assert ws.freeze_panes is not None and ws["A1"].value == "编号 Request"
+    assert ws.freeze_panes == "C2" and ws["A1"].value == "编号 Request"  # the request and indicator stay on screen
     validated = {str(rng) for dv in ws.data_validations.dataValidation for rng in dv.sqref.ranges}
-    assert len(validated) == 3  # measure, period and unit are chosen from lists
+    assert len(validated) == 4  # measure, period, unit and source kind are chosen from lists
     # a request names the targets it serves and the publication that usually carries the figure
     ws, r, heads = request_row(wb, f"urban_sewage_collection_rate·{load_dataset(data).plan.region}·2020")
-    assert "KP10-7" in ws.cell(row=r, column=heads["服务的目标 Target"]).value
+    assert "KP10-7" in ws.cell(row=r, column=heads[H["targets"]]).value
     assert "城市建设统计年鉴" in ws.cell(row=r, column=heads["通常发布于 Usually published in"]).value
 
 
@@ -69,9 +69,9 @@ def test_round_trip_a_filled_workbook_rates_the_targets_it_completes(blank, tmp_
     for head, value in {"事件类型 Event": "仅印发计划、通知或工作安排 [issued]", "事件日期 Date of the event": dt.datetime(2024, 5, 1),
                         "发生了什么（中文）What happened (Chinese)": "印发实施方案。",
                         "What happened (English)": "A plan was issued.", "来源标题 Source title": "关于印发方案的通知",
-                        "发布机关 Issuing body": "济南市人民政府", "发布日期 Date": "2024-05-01",
+                        "发布或报送机关 Issuing body": "济南市人民政府", "日期 Date": "2024-05-01",
                         "文号 Document number": "济政字〔2024〕1号", "原文引语 Quote": "现将方案印发给你们。",
-                        "网址 URL": "http://www.jinan.gov.cn/art/2024/5/1/art_1_1.html"}.items():
+                        "网址（公开网页才填）URL, web pages only": "http://www.jinan.gov.cn/art/2024/5/1/art_1_1.html"}.items():
         ev.cell(row=2, column=heads[head]).value = value
     filled = tmp_path / "filled.xlsx"
     wb.save(filled)
@@ -116,7 +116,7 @@ def _percent_cell_wrong_unit(wb, region):
 
 
 def _serial_date(wb, region):
-    fill(wb, f"urban_sewage_collection_rate·{region}·2024", 72, **{"发布日期 Date": 45748.0})
+    fill(wb, f"urban_sewage_collection_rate·{region}·2024", 72, **{H["date"]: 45748.0})
 
 
 def _renamed_header(wb, region):
@@ -127,16 +127,16 @@ def _renamed_header(wb, region):
 def _merged(wb, region):
     ws, r, heads = request_row(wb, f"urban_sewage_collection_rate·{region}·2024")
     fill(wb, f"urban_sewage_collection_rate·{region}·2024", 72)
-    ws.merge_cells(start_row=r, start_column=heads["来源标题 Source title"], end_row=r + 1,
-                   end_column=heads["来源标题 Source title"])
+    ws.merge_cells(start_row=r, start_column=heads[H["title"]], end_row=r + 1, end_column=heads[H["title"]])
 
 
 def _no_source(wb, region):
-    fill(wb, f"urban_sewage_collection_rate·{region}·2024", 72, **{"来源标题 Source title": None})
+    fill(wb, f"urban_sewage_collection_rate·{region}·2024", 72, **{H["title"]: None})
 
 
 def _uncitable_host(wb, region):
-    fill(wb, f"urban_sewage_collection_rate·{region}·2024", 72, **{"网址 URL": "http://www.kuaibk.com/a/1.html"})
+    fill(wb, f"urban_sewage_collection_rate·{region}·2024", 72,
+         **{H["kind"]: "公开网页 [web]", H["url"]: "http://www.kuaibk.com/a/1.html"})
 
 
 def _year_outside(wb, region):
@@ -149,7 +149,7 @@ def _conflict(wb, region):
     # a full-year level already in the data, typed again with another value
     ws, r, heads = request_row(wb, f"urban_sewage_collection_rate·{region}·2024")
     fill(wb, f"urban_sewage_collection_rate·{region}·2024", 1.0)
-    ws.cell(row=r, column=heads["指标代码 Indicator key"]).value = "heavy_pollution_days"
+    ws.cell(row=r, column=heads[REQUEST_KEY]).value = f"heavy_pollution_days·{region}·2023"
     ws.cell(row=r, column=heads["年份 Year"]).value = 2023
     ws.cell(row=r, column=heads["单位 Unit"]).value = "days"
 
@@ -157,11 +157,11 @@ def _conflict(wb, region):
 @pytest.mark.parametrize("change,rule,column", [
     (_text_value, "workbook.not_a_number", "数值 Value"),
     (_percent_cell_wrong_unit, "workbook.percent_cell", "数值 Value"),
-    (_serial_date, "workbook.date_serial", "发布日期 Date"),
+    (_serial_date, "workbook.date_serial", "日期 Date"),
     (_renamed_header, "workbook.header", "数值 Value"),
     (_merged, "workbook.merged", None),
-    (_no_source, "workbook.source", "来源标题 Source title"),
-    (_uncitable_host, "workbook.host", "网址 URL"),
+    (_no_source, "workbook.source", H["title"]),
+    (_uncitable_host, "workbook.host", H["url"]),
     (_year_outside, "workbook.year", "年份 Year"),
     (_conflict, "workbook.conflict", "数值 Value"),
 ])

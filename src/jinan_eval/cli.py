@@ -60,15 +60,31 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _ingest_workbook(args: argparse.Namespace) -> int:
-    from .edition.workbook import WorkbookError, ingest_workbook
+    from .edition.workbook import WorkbookError, ingest_workbooks
 
+    names = ", ".join(args.workbook)
     try:
-        counts = ingest_workbook(Path(args.workbook), Path(args.data_dir), args.plan)
+        result = ingest_workbooks([Path(p) for p in args.workbook], Path(args.data_dir), args.plan)
     except (WorkbookError, DataValidationError) as exc:
         _print_report(exc.report)
-        print(f"FAILED: nothing written; {len(exc.report.errors)} problem(s) in {args.workbook}", file=sys.stderr)
+        refused: dict[str, set] = {}
+        for p in exc.report.errors:
+            refused.setdefault(p.file, set()).add(p.row)
+        for where, rows in refused.items():
+            print(f"  refused: {where}: {len(rows)} row(s)", file=sys.stderr)
+        print(f"FAILED: nothing written; {len(exc.report.errors)} problem(s) in {names}", file=sys.stderr)
         return 1
-    print(f"OK: {counts['figures']} figure(s) and {counts['evidence']} evidence row(s) from {args.workbook} "
+    for problem in result.warnings:
+        print(problem, file=sys.stderr)
+    print("workbook › sheet: requested, answered, still open")
+    for (workbook, sheet), asked in result.requested.items():
+        got = result.read.get((workbook, sheet), 0)
+        print(f"  {workbook} › {sheet}: {asked}, {got}, {max(asked - got, 0)}")
+    for workbook, n in result.replaced.items():
+        print(f"  {workbook}: replaces the {n} row(s) of its earlier reading")
+    if result.newly_rated:
+        print(f"  targets now rated: {', '.join(result.newly_rated)}")
+    print(f"OK: {result.figures} figure(s) and {result.evidence} evidence row(s) from {names} "
           f"ingested into {args.data_dir}")
     return 0
 
@@ -201,7 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="turn collected CSVs (data/raw) into data/observations and data/sources.csv")
     p.add_argument("--raw-dir", default=str(DEFAULT_DATA_DIR / "raw"))
-    p.add_argument("--workbook", help="a filled data-request workbook (.xlsx) to read in instead")
+    p.add_argument("--workbook", nargs="+", metavar="XLSX",
+                   help="filled data-request workbooks (.xlsx) to read in instead, one or several (all or nothing)")
     _common(p)
     p.set_defaults(func=cmd_ingest)
 

@@ -60,6 +60,8 @@ class PlanConfig:
     issuer_zh: str = ""
     issuer_en: str = ""
     repository_url: str = ""
+    requests_contact_zh: str = ""  # whom a department sends its filled data-request workbook to
+    requests_contact_en: str = ""
     caveats: tuple[dict, ...] = ()  # each {"zh": ..., "en": ...}
     method: dict = field(default_factory=dict)
 

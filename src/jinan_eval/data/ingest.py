@@ -295,7 +295,7 @@ def ingest_evidence(path: Path, name: str, report: Report) -> list[tuple[dict, d
     pairs = []
     for _, row in read_collected(path, name, report, EVIDENCE_COLUMNS):
         source = source_row(row["source_title"], row["source_issuer"], row["source_date"], row["source_url"],
-                            row["quote"], row["doc_number"])
+                            row["quote"], row["doc_number"], row.get("source_kind", ""), row.get("supplied_by", ""))
         event = {"target_id": row["target_id"], "event": row["event"], "part": row.get("part", ""),
                  "event_date": row["event_date"],
                  "what_zh": row["what_zh"], "what_en": row["what_en"], "source_id": source["source_id"],

@@ -145,6 +145,7 @@ INDICATORS = Table(
         Field("direction", "str", "Which way is better: higher / lower / neutral (context only)", choices=DIRECTIONS),
         Field("measure", "str", "How the indicator is naturally reported", choices=INDICATOR_MEASURES),
         Field("section_id", "str", "Section of the plan it belongs to", nullable=True),
+        Field("definition_zh", "str", "One-sentence definition, Chinese", nullable=True, required=False),
         Field("definition_en", "str", "One-sentence definition", nullable=True, required=False),
         Field("holder_zh", "str", "Which body holds the figure (for data requests), Chinese", nullable=True,
               required=False),

@@ -502,7 +502,7 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
             # the downloads are written while Sphinx writes the pages (not before: this process's own work before
             # Sphinx starts is what a one-figure rebuild waits for)
             writing = side.submit(downloads.write_downloads, dataset, results.history, edition.year, work / "data",
-                                  results.commitments)
+                                  results.commitments, edition.lang)
             for nb in notebooks.glob("*.ipynb"):
                 shutil.copyfile(nb, fresh / nb.name)
             src = book_source_dir(edition, build_dir)

@@ -59,7 +59,7 @@ def edition_tables(dataset: Dataset, history: pd.DataFrame, report_year: int,
 
 
 def write_downloads(dataset: Dataset, history: pd.DataFrame, report_year: int, directory: Path,
-                    commitments: pd.DataFrame | None = None) -> list[Path]:
+                    commitments: pd.DataFrame | None = None, lang: str = "zh") -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     tables = edition_tables(dataset, history, report_year, commitments)
     written = []
@@ -79,6 +79,6 @@ def write_downloads(dataset: Dataset, history: pd.DataFrame, report_year: int, d
     # the edition's levels of this year are those the workbook would compute (the same statuses: assess_history is
     # assess_edition year by year)
     write_request_workbook(dataset, report_year, requests, None if commitments is None
-                           else commitments[commitments["report_year"] == report_year])
+                           else commitments[commitments["report_year"] == report_year], lang)
     written.append(requests)
     return written

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -31,23 +32,33 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..assess.commitments import milestone_parts
 from ..assess.gaps import missing_years, wanted_years
 from ..config import DEFAULT_DATA_DIR
 from ..data import Dataset, load_dataset
 from ..data.ingest import COLLECTED_COLUMNS, EVIDENCE_COLUMNS, EVIDENCE_DIR, ingest
-from ..data.load import host_of
+from ..data.load import host_kind, host_of
 from ..data.problems import Report
 from ..report.messages import Messages
 from ..store import write_text_atomic
 from ..vocabulary import (
     EVENTS,
+    GAP_STATUSES,
+    HOST_BLOCKED,
+    IMPLEMENTED,
+    MILESTONE_KIND,
     NO_PUBLIC_EVIDENCE,
+    NOT_QUANTIFIED,
     OBSERVATION_MEASURES,
     OBSERVED,
     PERCENT_MEASURES,
     PERIODS,
     PLANNED,
     RATED_KINDS,
+    SOURCE_DEPARTMENT,
+    SOURCE_KINDS,
+    SOURCE_PRINT,
+    SOURCE_WEB,
 )
 from .downloads import neutral
 
@@ -57,30 +68,45 @@ LISTS_SHEET = "lists"
 META_SHEET = "meta"
 WORKBOOK_DIR = "workbook"  # data/raw/workbook/<workbook name>.csv
 
-#: (header, what the cell holds) of a request sheet; the header is what the reader looks for, Chinese first.
+#: (header, what the cell holds) of a request sheet, left to right: what is asked (the first two columns stay on
+#: screen), the columns to fill, then what helps to answer it and the key it is read back by.
 REQUEST_COLUMNS = (
-    ("编号 Request", "request"), ("服务的目标 Target", "targets"), ("指标代码 Indicator key", "indicator_key"),
-    ("指标 Indicator", "indicator_zh"), ("Indicator (English)", "indicator_en"), ("定义 Definition", "definition"),
-    ("地区 Region", "region"), ("年份 Year", "year"), ("口径 Measure", "measure"), ("单位 Unit", "unit"),
-    ("基期年 Base year", "base_year"), ("通常发布于 Usually published in", "publication"),
-    ("报告已有 Already in the report", "known"),
-    ("数值 Value", "value"), ("期间 Period", "period"), ("来源标题 Source title", "source_title"),
-    ("发布机关 Issuing body", "source_publisher"), ("发布日期 Date", "source_date"),
-    ("文号 Document number", "doc_number"), ("网址 URL", "source_url"), ("页码或表号 Page or table", "locator"),
+    ("编号 Request", "request"), ("指标 Indicator", "indicator_zh"), ("地区 Region", "region"), ("年份 Year", "year"),
+    ("可接受的口径 Accepted measures", "accepted"),
+    ("数值 Value", "value"), ("口径 Measure", "measure"), ("单位 Unit", "unit"), ("基期年 Base year", "base_year"),
+    ("期间 Period", "period"), ("来源类型 Source kind", "source_kind"),
+    ("来源标题（报表、函件或文件名）Source title", "source_title"), ("发布或报送机关 Issuing body", "source_publisher"),
+    ("日期 Date", "source_date"), ("文号或统计报表号 Document or form number", "doc_number"),
+    ("报送处室 Office that supplied it", "supplied_by"), ("网址（公开网页才填）URL, web pages only", "source_url"),
+    ("页码或表号 Page or table", "locator"),
+    ("服务的目标 Targets", "targets"), ("定义 Definition", "definition"),
+    ("通常发布于 Usually published in", "publication"), ("报告已有 Already in the report", "known"),
+    ("请求代码（读回用，请勿修改）Request key", "request_key"),
 )
-FILL_FROM = "value"  # the columns from here on are the analyst's
+FILL_FROM, FILL_TO = "value", "locator"  # the analyst's columns
+#: a request row counts as answered when one of these is filled (the defaults of the others do not)
+ANSWER_KEYS = ("value", "source_title", "source_publisher", "doc_number", "source_url")
+REQUEST_DEFAULTS = ("unit", "base_year")  # pre-filled in the analyst's columns, as the request states them
+FROZEN_REQUEST = "C2"  # request number and indicator stay on screen
 EVIDENCE_SHEET_COLUMNS = (
     ("承诺编号 Commitment", "target_id"), ("承诺 Commitment text", "commitment"),
-    ("目前的落实程度 Level now", "level_now"),
-    ("事件类型 Event", "event"), ("事件日期 Date of the event", "event_date"),
+    ("目前的落实程度 Level now", "level_now"), ("节点任务的组成部分 Parts of a milestone", "parts"),
+    ("事件类型 Event", "event"), ("完成的部分（节点任务）Part completed", "part"),
+    ("事件日期 Date of the event", "event_date"),
     ("发生了什么（中文）What happened (Chinese)", "what_zh"), ("What happened (English)", "what_en"),
-    ("来源标题 Source title", "source_title"), ("发布机关 Issuing body", "source_issuer"),
-    ("发布日期 Date", "source_date"), ("文号 Document number", "doc_number"), ("网址 URL", "source_url"),
-    ("原文引语 Quote", "quote"),
+    ("来源类型 Source kind", "source_kind"), ("来源标题 Source title", "source_title"),
+    ("发布或报送机关 Issuing body", "source_issuer"), ("日期 Date", "source_date"),
+    ("文号 Document number", "doc_number"), ("报送处室 Office that supplied it", "supplied_by"),
+    ("网址（公开网页才填）URL, web pages only", "source_url"), ("原文引语 Quote", "quote"),
 )
-EVIDENCE_FILL_FROM = "event"
+EVIDENCE_FILL_FROM, EVIDENCE_FILL_TO = "event", "quote"
+EVIDENCE_ANSWER_KEYS = ("event", "what_zh", "source_title", "quote")
+FROZEN_EVIDENCE = "B2"
+BENCHMARK_SHEET = "评估组：对比数据 Benchmarks"  # national and provincial figures: the evaluation team's, not a city body's
 _FILL = PatternFill("solid", fgColor="FFF7D6")  # the cells to fill
+_FILL_HEAD = PatternFill("solid", fgColor="FFF1D98A")  # their headers
 _HEAD = PatternFill("solid", fgColor="FFDDE6F0")
+_REFERENCE_HEAD = PatternFill("solid", fgColor="FFD9D9D9")  # reference columns on the right
 _ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
@@ -114,6 +140,19 @@ def event_words(m: Messages) -> dict[str, str]:
     return {code: f"{m('event.' + code)} [{code}]" for code in EVENTS}
 
 
+def source_kind_words(m: Messages) -> dict[str, str]:
+    return {code: f"{m('source_kind.' + code)} [{code}]" for code in SOURCE_KINDS}
+
+
+#: the measures a request accepts, by the kind of target it serves: the department answers in the one it publishes
+ACCEPTED_MEASURES = {
+    "reduction_vs_base": ("level", "yoy_change_pct", "cumulative_change_pct"),
+    "increase_vs_base": ("level", "yoy_change_pct", "cumulative_change_pct"),
+    "at_least": ("level",), "at_most": ("level",),
+    "cumulative_addition": ("cumulative_added", "annual_added"), "count": ("cumulative_added", "annual_added"),
+}
+
+
 def lead_department(sections: pd.DataFrame, section_id: str, holder: str = "") -> str:
     """The first lead department the plan names for a section; for a section without one (the main targets),
     the first body the indicator catalogue says holds the figure."""
@@ -125,15 +164,15 @@ def _first_lead(leads: pd.Series, section_id: str, holder: str) -> str:
     return re.split(r"[；;、,，（(]", text)[0].strip() or "—"
 
 
-def requests(dataset: Dataset, year: int) -> list[Request]:
-    """Every figure the evaluation of report year ``year`` still needs, with what is known about it."""
+def requests(dataset: Dataset, year: int, lang: str = "zh") -> list[Request]:
+    """Every figure the evaluation of report year ``year`` still needs, with what is known about it: the region
+    assessed's figures go to the department that holds them, the benchmarks' to the evaluation team."""
     plan, m = dataset.plan, Messages("zh")
     obs = dataset.observations[dataset.observations["record_type"] == OBSERVED]
     indicators = dataset.indicators.set_index("indicator_key")
     regions = dataset.regions.set_index("region")
     targets = dataset.targets[dataset.targets["kind"].isin(RATED_KINDS) & dataset.targets["indicator_key"].notna()]
     leads = dataset.sections.set_index("section_id")["lead_departments_zh"].fillna("")
-    measures = measure_words(m)
     known_figures: dict[tuple, list] = {}  # what the report already has, by indicator, region and year
     for r in obs.itertuples():
         known_figures.setdefault((r.indicator_key, r.region, r.year), []).append(r)
@@ -145,47 +184,63 @@ def requests(dataset: Dataset, year: int) -> list[Request]:
         years = wanted_years(first_target, year, plan.base_year)
         wanted = [(plan.region, y) for y in missing_years(obs, first_target, plan.region, years)]
         wanted += [(b, y) for b in plan.benchmarks for y in missing_years(obs, first_target, b, years[-1:])]
-        measure = ind["measure"]
-        unit = "%" if measure in PERCENT_MEASURES else ind["unit"]
+        accepted = ACCEPTED_MEASURES.get(first_target["kind"], (ind["measure"],))
+        definition = ind.get("definition_zh") if isinstance(ind.get("definition_zh"), str) else ""
+        if lang == "en" and isinstance(ind.get("definition_en"), str):
+            definition = f"{definition}\n{ind['definition_en']}".strip()
+        holder = ind.get("holder_zh") if isinstance(ind.get("holder_zh"), str) else ""
         for region, y in wanted:
             known = "；".join(f"{r.value:g} {r.unit}（{m('measure.' + r.measure)}，{m('period.' + r.period)}）"
                              for r in known_figures.get((key, region, y), []))
-            holder = ind.get("holder_zh") if isinstance(ind.get("holder_zh"), str) else ""
-            out.append(Request(_first_lead(leads, first_target["section_id"], holder), {
-                "request": f"{key}·{region}·{y}", "targets": served, "indicator_key": key,
-                "indicator_zh": ind["name_zh"], "indicator_en": ind["name_en"],
-                "definition": ind.get("definition_en") or "", "region": regions.loc[region, "name_zh"], "year": y,
-                "measure": measures[measure], "unit": unit,
-                "base_year": plan.base_year if measure in ("cumulative_change_pct", "cumulative_added") else "",
+            department = _first_lead(leads, first_target["section_id"], holder) if region == plan.region \
+                else BENCHMARK_SHEET
+            out.append(Request(department, {
+                "request_key": f"{key}·{region}·{y}", "targets": served, "indicator_key": key,
+                "indicator_zh": f"{ind['name_zh']}（{m.unit(ind['unit'])}）", "definition": definition,
+                "region": regions.loc[region, "name_zh"], "year": y,
+                "accepted": "；".join(m("measure." + c) for c in accepted),
+                "unit": ind["unit"] if accepted[0] not in PERCENT_MEASURES else "%",
+                "base_year": plan.base_year,
                 "publication": ind.get("publication_zh") or "", "known": known}))
     return out
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
-    title = _SHEET_BAD.sub(" ", name)[:28] or "—"
-    base, n = title, 2
+    title = _SHEET_BAD.sub(" ", name)[:31] or "—"
+    base, n = title[:28], 2
     while title in taken:
-        title, n = f"{base[:26]}{n}", n + 1
+        title, n = f"{base}{n}", n + 1
     taken.add(title)
     return title
 
 
-def _write_table(ws, columns, rows: list[dict], fill_from: str) -> None:
-    fill_index = [key for _, key in columns].index(fill_from)
+#: column widths (characters): narrow numbers and codes, wide texts
+_WIDTHS = {"request": 7, "indicator_zh": 26, "region": 9, "year": 7, "accepted": 22, "value": 11, "measure": 16,
+           "unit": 9, "base_year": 8, "period": 10, "source_kind": 12, "target_id": 9, "commitment": 34,
+           "level_now": 10, "parts": 12, "event": 16, "part": 10, "event_date": 11, "definition": 40,
+           "targets": 30, "known": 24, "request_key": 30}
+
+
+def _write_table(ws, columns, rows: list[dict], fill: tuple[str, str], frozen: str) -> None:
+    keys = [key for _, key in columns]
+    first, last = keys.index(fill[0]), keys.index(fill[1])
     ws.append([head for head, _ in columns])
     for cell in ws[1]:
         cell.font, cell.fill = Font(bold=True), _HEAD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         ws.append([neutral(row.get(key, "")) for _, key in columns])
-    for i, (_, key) in enumerate(columns, start=1):
+    for i, key in enumerate(keys, start=1):
         letter = get_column_letter(i)
-        ws.column_dimensions[letter].width = 12 if key in ("year", "base_year", "unit", "value") else 22
-        if i - 1 >= fill_index:
+        ws.column_dimensions[letter].width = _WIDTHS.get(key, 18)
+        if first <= i - 1 <= last:
+            ws[f"{letter}1"].fill = _FILL_HEAD
             for r in range(2, max(len(rows), 1) + 41):  # room for added rows
                 ws[f"{letter}{r}"].fill = _FILL
-    ws.freeze_panes = ws.cell(row=2, column=fill_index + 1)
-    ws.row_dimensions[1].height = 32
+        elif i - 1 > last:
+            ws[f"{letter}1"].fill = _REFERENCE_HEAD
+    ws.freeze_panes = frozen
+    ws.row_dimensions[1].height = 45
 
 
 def _list_range(ws_lists, column: int, values: list[str]) -> str:
@@ -203,9 +258,11 @@ def _validate_column(ws, columns, key: str, formula: str, rows: int, title: str)
     ws.add_data_validation(dv)
 
 
-def write_request_workbook(dataset: Dataset, year: int, path: Path, levels: pd.DataFrame | None = None) -> dict[str, int]:
+def write_request_workbook(dataset: Dataset, year: int, path: Path, levels: pd.DataFrame | None = None,
+                           lang: str = "zh") -> dict[str, int]:
     """Write the data-request workbook of report year ``year``; returns the number of request rows per sheet.
-    ``levels``: the commitments' levels of that year, if the caller has them (else computed here)."""
+    ``levels``: the commitments' levels of that year, if the caller has them (else computed here); ``lang``: the
+    edition's language (the English edition's workbook gives each definition in English too)."""
     m = Messages("zh")
     wb = Workbook()
     guide = wb.active
@@ -216,21 +273,28 @@ def write_request_workbook(dataset: Dataset, year: int, path: Path, levels: pd.D
     units = sorted(set(dataset.indicators["unit"]) | {"%"})
     unit_list = _list_range(lists, 3, units)
     event_list = _list_range(lists, 4, list(event_words(m).values()))
+    kind_list = _list_range(lists, 5, list(source_kind_words(m).values()))
     by_department: dict[str, list[dict]] = {}
-    for req in requests(dataset, year):
+    for req in requests(dataset, year, lang):
         by_department.setdefault(req.department, []).append(req.row)
+    if BENCHMARK_SHEET in by_department:  # the evaluation team's own sheet comes after the departments'
+        by_department[BENCHMARK_SHEET] = by_department.pop(BENCHMARK_SHEET)
     counts, taken = {}, {GUIDE_SHEET, EVIDENCE_SHEET, LISTS_SHEET, META_SHEET}
     for department, rows in by_department.items():
+        for n, row in enumerate(rows, start=1):
+            row["request"] = f"{n:03d}"
         ws = wb.create_sheet(_sheet_title(department, taken))
-        _write_table(ws, REQUEST_COLUMNS, rows, FILL_FROM)
+        _write_table(ws, REQUEST_COLUMNS, rows, (FILL_FROM, FILL_TO), FROZEN_REQUEST)
         _validate_column(ws, REQUEST_COLUMNS, "measure", measure_list, len(rows), "口径 Measure")
         _validate_column(ws, REQUEST_COLUMNS, "period", period_list, len(rows), "期间 Period")
         _validate_column(ws, REQUEST_COLUMNS, "unit", unit_list, len(rows), "单位 Unit")
+        _validate_column(ws, REQUEST_COLUMNS, "source_kind", kind_list, len(rows), "来源类型 Source kind")
         counts[ws.title] = len(rows)
     ev = wb.create_sheet(EVIDENCE_SHEET)
     evidence_rows = commitments_to_evidence(dataset, year, m, levels)
-    _write_table(ev, EVIDENCE_SHEET_COLUMNS, evidence_rows, EVIDENCE_FILL_FROM)
+    _write_table(ev, EVIDENCE_SHEET_COLUMNS, evidence_rows, (EVIDENCE_FILL_FROM, EVIDENCE_FILL_TO), FROZEN_EVIDENCE)
     _validate_column(ev, EVIDENCE_SHEET_COLUMNS, "event", event_list, len(evidence_rows), "事件类型 Event")
+    _validate_column(ev, EVIDENCE_SHEET_COLUMNS, "source_kind", kind_list, len(evidence_rows), "来源类型 Source kind")
     counts[EVIDENCE_SHEET] = len(evidence_rows)
     meta = wb.create_sheet(META_SHEET)
     for row in (("plan", dataset.plan.id), ("report_year", year)):
@@ -245,51 +309,71 @@ def write_request_workbook(dataset: Dataset, year: int, path: Path, levels: pd.D
 
 
 def commitments_to_evidence(dataset: Dataset, year: int, m: Messages, levels: pd.DataFrame | None = None) -> list[dict]:
-    """The commitments whose evidence stops short of under way (none, or only a plan) up to ``year``."""
+    """The commitments whose evidence stops short of under way (none, or only a plan) up to ``year``, and every
+    milestone not yet completed in full (with the parts it names)."""
     from ..assess import commitment_levels
 
     if levels is None:
         levels = commitment_levels(dataset, year)
-    weak = levels[levels["level"].isin((NO_PUBLIC_EVIDENCE, PLANNED))].merge(dataset.targets, on="target_id")
-    return [{"target_id": r.target_id, "commitment": r.plan_text_zh, "level_now": m(f"level.{r.level}")}
-            for r in weak.itertuples()]
+    merged = levels.merge(dataset.targets, on="target_id")
+    weak = merged[merged["level"].isin((NO_PUBLIC_EVIDENCE, PLANNED))
+                  | ((merged["kind"] == MILESTONE_KIND) & (merged["level"] != IMPLEMENTED))]
+    return [{"target_id": r.target_id, "commitment": r.plan_text_zh, "level_now": m(f"level.{r.level}"),
+             "parts": "；".join(p for p in str(getattr(r, "parts_zh", "") or "").split(";") if p)
+             if isinstance(getattr(r, "parts_zh", None), str) else ""} for r in weak.itertuples()]
 
 
 def _write_guide(ws, dataset: Dataset, year: int, counts: dict[str, int]) -> None:
     plan = dataset.plan
+    contact_zh = plan.requests_contact_zh or "评估组"
+    contact_en = plan.requests_contact_en or "the evaluation team"
     lines = [
         f"{plan.text('title', 'zh')}（{plan.document_number}）评估 · {year}年度数据需求清单",
         f"Data requests of the {year} edition of the evaluation of {plan.text('title', 'en')}",
         "",
-        "这是什么：评估报告还缺少的数字，每行一个（哪个指标、哪个地区、哪一年），已按牵头部门分表。",
+        "这是什么：评估报告还缺少的数字，每行一个（哪个指标、哪个地区、哪一年），已按牵头部门分表；全国和省级对比数字在"
+        f"“{BENCHMARK_SHEET}”表，由评估组填写。",
         "What it is: the figures the evaluation still lacks, one per row (indicator, region, year), one sheet per "
-        "lead department.",
+        f"lead department; national and provincial benchmarks are on '{BENCHMARK_SHEET}', for the evaluation team.",
         "",
-        "怎么填：只填浅黄色的列（数值及其来源）；灰蓝色表头和左侧已填的列请不要改动、不要合并单元格。",
-        "How to fill: fill only the pale yellow columns (the value and its source); do not change the headers or "
-        "the pre-filled columns on the left, and do not merge cells.",
-        "· 数值 Value：只填数字。百分比可以直接输入 45 或 45%（设为百分比格式的单元格）。",
+        "怎么填：只填浅黄色的列（从“数值”到“页码或表号”）；左侧的编号、指标、地区、年份和右侧灰色的参考列请不要改动，不要合并单元格。",
+        "How to fill: fill only the pale yellow columns (from 'Value' to 'Page or table'); do not change the request, "
+        "indicator, region and year on the left or the grey reference columns on the right, and do not merge cells.",
+        "· 数值：只填数字。百分比可以直接输入 45，或在设为百分比格式的单元格中输入 45%。",
         "  Value: a number only; a percentage may be typed as 45, or as 45% in a cell formatted as a percentage.",
-        "· 口径、期间、单位：从下拉列表中选择；部分月份的数字请选“部分月份”。",
-        "  Measure, period, unit: choose from the drop-down list; a figure for part of the year is 'partial'.",
-        "· 来源：每个数字都要写来源标题、发布机关、发布日期（如 2025-03-01）和读到这个数字的网页地址；有文号的写上文号。",
-        "  Source: every figure needs the source's title, issuing body, date (e.g. 2025-03-01) and the web address "
-        "it was read on; add the document number if it has one.",
+        "· 口径：从下拉列表中选择贵单位掌握的口径，“可接受的口径”列出本行可用的几种（当年数值、比上年增减、较基期累计变化等）；"
+        "选较基期的口径时，基期年已预填。期间：全年数字留空即可，部分月份的数字请选“部分月份”。",
+        "  Measure: choose the one your office holds; 'Accepted measures' lists those this row can use (the year's "
+        "value, the change on the year before, the change since the base year …); the base year is pre-filled. "
+        "Period: leave it empty for a full year; choose 'partial' for part of a year.",
+        "· 来源：贵单位自己的报表、函件或考核材料，来源类型选“部门报送”，写明标题、报送机关、日期、文号或统计报表号和报送处室，"
+        "不需要网址；已在网上公开的，选“公开网页”并填写网址；统计年鉴等出版物选“出版物”，写明版次和表号。",
+        "  Source: for your office's own return, letter or assessment material choose 'department' and give the title, "
+        "issuing body, date, document or statistical-form number and the office that supplied it (no web address "
+        "needed); for a published page choose 'web' and give its address; for a yearbook choose 'print' with the "
+        "edition and table.",
         "· 不知道的留空；一个数字不能确定时不要估算。",
         "  Leave blank what you do not know; never estimate a figure.",
-        f"· “{EVIDENCE_SHEET}”表：落实证据不足的承诺，每行可填一条已发生的事件（文件印发、项目开工或完成等）及其来源和原文引语。",
-        f"  '{EVIDENCE_SHEET}': commitments short of evidence; each row may take one event that happened (a "
-        "document issued, works started or completed …) with its source and the quote that shows it.",
+        f"· “{EVIDENCE_SHEET}”表：落实证据不足的承诺和尚未全部完成的节点任务，每行可填一条已发生的事件（文件印发、项目开工或完成等）"
+        "及其来源和原文；节点任务完成了哪一部分，填在“完成的部分”。",
+        f"  '{EVIDENCE_SHEET}': commitments short of evidence and milestones not completed in full; each row may take "
+        "one event that happened (a document issued, works started or completed …) with its source and quote; for a "
+        "milestone, name the part completed.",
         "",
-        "填好后交回评估组，由 jinan-eval ingest --workbook 读入；有问题的单元格会按“表名、行号、列名”逐条列出。",
-        "Return it to the evaluation team: `jinan-eval ingest --workbook` reads it and lists any problem by sheet, "
-        "row and column.",
+        f"填好后发回：{contact_zh}。",
+        f"When filled, send it back to: {contact_en}.",
+        "评估组读回（可一次读入多个部门的表）：jinan-eval ingest --workbook 表1.xlsx 表2.xlsx；有问题的单元格会按“表名、行号、列名”逐条列出，"
+        "有任何问题则什么都不写入。",
+        "The evaluation team reads them back (several at once): jinan-eval ingest --workbook a.xlsx b.xlsx; any "
+        "problem is listed by sheet, row and column, and nothing is written until all pass.",
         "",
         "各表需求行数 · rows per sheet:",
     ] + [f"  {name}: {n}" for name, n in counts.items()]
     for line in lines:
         ws.append([line])
     ws.column_dimensions["A"].width = 120
+    for row in ws.iter_rows():
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
     ws["A1"].font = Font(bold=True, size=14)
 
 
@@ -358,13 +442,17 @@ def read_workbook(path: Path, dataset: Dataset) -> tuple[list[dict], list[dict],
         report.error(file, None, None, "workbook.unreadable", f"cannot open the workbook: {exc}")
         return [], [], report
     m = Messages("zh")
-    measures, periods, levels = measure_words(m), period_words(m), event_words(m)
-    regions = set(dataset.regions["name_zh"])
-    units = set(dataset.indicators["unit"]) | {"%"}
-    keys = set(dataset.indicators["indicator_key"])
-    commitments = set(dataset.targets["target_id"])
-    first, last = dataset.plan.base_year - 1, dataset.plan.target_year
-    hosts = dict(zip(dataset.hosts["host"], dataset.hosts["kind"])) if dataset.hosts is not None else {}
+    words = {"measure": measure_words(m), "period": period_words(m), "event": event_words(m),
+             "source_kind": source_kind_words(m)}
+    context = {
+        "regions": set(dataset.regions["name_zh"]), "units": set(dataset.indicators["unit"]) | {"%"},
+        "keys": set(dataset.indicators["indicator_key"]), "first": dataset.plan.base_year - 1,
+        "last": dataset.plan.target_year, "file": file, "digest": hashlib.sha256(path.read_bytes()).hexdigest()[:12],
+        "hosts": dict(zip(dataset.hosts["host"], dataset.hosts["kind"])) if dataset.hosts is not None else {},
+        "parts": {r["target_id"]: milestone_parts(r) for r in dataset.targets.to_dict("records")
+                  if r["kind"] == MILESTONE_KIND},
+        "commitments": set(dataset.targets["target_id"]), "read_on": dt.date.today().isoformat(),
+    }
     figures, events = [], []
     request_heads = {h for h, _ in REQUEST_COLUMNS}
     evidence_heads = {h for h, _ in EVIDENCE_SHEET_COLUMNS}
@@ -378,42 +466,75 @@ def read_workbook(path: Path, dataset: Dataset) -> tuple[list[dict], list[dict],
         cols = _header_map(ws, columns, report, file)
         if cols is None:
             continue
-        fill_from = EVIDENCE_FILL_FROM if is_evidence else FILL_FROM
-        filled_keys = [k for _, k in columns][[k for _, k in columns].index(fill_from):]
+        answer_keys = EVIDENCE_ANSWER_KEYS if is_evidence else ANSWER_KEYS
         for r in range(2, ws.max_row + 1):
             cell = {key: ws.cell(row=r, column=c) for key, c in cols.items()}
-            if all(_text(cell[k].value) == "" for k in filled_keys):
-                continue  # nothing filled on this row
+            if all(_text(cell[k].value) == "" for k in answer_keys):
+                continue  # nothing answered on this row
 
             def where(key: str, r: int = r, ws=ws, columns=columns) -> tuple:
                 return (f"{file} › sheet {ws.title}", r, dict((k, h) for h, k in columns)[key])
 
             if is_evidence:
-                events += _evidence_row(cell, where, report, levels, commitments, first, last, hosts)
+                events += _evidence_row(cell, where, report, words, context)
             else:
-                figures += _figure_row(cell, where, report, measures, periods, regions, units, keys, first, last,
-                                       ws.title, r, file, hosts)
+                figures += _figure_row(cell, where, report, words, context, ws.title, r)
     return figures, events, report
 
 
-def _url_problems(url: str, hosts: dict[str, str]) -> list[tuple[str, str, str]]:
-    """A web address that is one, on a host the data knows and may cite (hosts.csv)."""
-    if not url:
-        return []
-    if not url.lower().startswith(("http://", "https://")):
-        return [("source_url", "workbook.url", f"{url!r} is not a web address (http:// or https://)")]
-    kind = hosts.get(host_of(url) or "")
-    if kind is None:
-        return [("source_url", "workbook.host", f"{host_of(url)} is not in hosts.csv: the evaluation team adds it "
-                                                 "with its kind (official, outlet, copy) before reading this row")]
-    if kind == "blocked":
-        return [("source_url", "workbook.host", f"{host_of(url)} cannot be cited: give the issuing body's own page")]
-    return []
+def _source_problems(kind: str, cell, keys: dict[str, str], hosts: dict[str, str], where, report: Report
+                     ) -> list[tuple[str, str, str]]:
+    """What a source of its kind must name (a department's return: title, body, number and office, no web address;
+    a web page: its address on a citable host; a printed publication: title, body and table); an unlisted,
+    non-government host is a warning with its grade, a blocked one a refusal."""
+    def value(key: str) -> str:
+        return _text(cell[keys[key]].value) if keys.get(key) in cell else ""
+
+    needs = {SOURCE_DEPARTMENT: ("title", "issuer", "doc_number", "supplied_by"), SOURCE_WEB: ("title", "issuer", "url"),
+             SOURCE_PRINT: ("title", "issuer", "locator")}[kind]
+    why = {SOURCE_DEPARTMENT: "a department's return needs its title, issuing body, document or statistical-form "
+                              "number and the office that supplied it (no web address)",
+           SOURCE_WEB: "a web source needs its title, issuing body and the web address it was read on",
+           SOURCE_PRINT: "a printed publication needs its title, publisher and the page or table"}[kind]
+    problems = [(keys[k], "workbook.source", why) for k in needs if k in keys and not value(k)]
+    url = value("url")
+    if url:
+        if not url.lower().startswith(("http://", "https://")):
+            problems.append((keys["url"], "workbook.url", f"{url!r} is not a web address (http:// or https://)"))
+        else:
+            host = host_of(url) or ""
+            found = host_kind(host, hosts)
+            if found == HOST_BLOCKED:
+                problems.append((keys["url"], "workbook.host", f"{host} cannot be cited: give the issuing body's own "
+                                                                "page, or the department's own return"))
+            elif found is None:
+                report.warning(*where(keys["url"]), "workbook.host",
+                               f"{host} is not a government site and not listed in hosts.csv: the figure is read as "
+                               "from a copy (grade C) until the evaluation team lists the site")
+    return problems
 
 
-def _figure_row(cell, where, report, measures, periods, regions, units, keys, first, last, sheet, r, file, hosts):
+_FIGURE_SOURCE = {"title": "source_title", "issuer": "source_publisher", "doc_number": "doc_number",
+                  "supplied_by": "supplied_by", "url": "source_url", "locator": "locator"}
+_EVIDENCE_SOURCE = {"title": "source_title", "issuer": "source_issuer", "doc_number": "doc_number",
+                    "supplied_by": "supplied_by", "url": "source_url"}
+
+
+def _kind(cell, words: dict[str, str]) -> str | None:
+    """The source kind chosen; empty: a department's return without a web address, a web page with one."""
+    chosen = _text(cell["source_kind"].value)
+    if not chosen:
+        return SOURCE_WEB if _text(cell["source_url"].value) else SOURCE_DEPARTMENT
+    return _code(chosen, words)
+
+
+def _provenance(context: dict, sheet: str, r: int) -> dict:
+    return {"note": f"workbook {context['file']} (sha256 {context['digest']}), sheet {sheet}, row {r}, "
+                    f"read {context['read_on']}"}
+
+
+def _figure_row(cell, where, report, words, context, sheet, r):
     raw = cell["value"].value
-    unit = _text(cell["unit"].value)
     if raw is None or _text(raw) == "":
         report.error(*where("value"), "workbook.value_missing", "a source is given but no value")
         return []
@@ -421,6 +542,8 @@ def _figure_row(cell, where, report, measures, periods, regions, units, keys, fi
         report.error(*where("value"), "workbook.not_a_number",
                      f"{_text(raw)!r} is text, not a number: type the number alone (its unit is in the unit column)")
         return []
+    measure = _code(_text(cell["measure"].value), words["measure"])
+    unit = "%" if measure in PERCENT_MEASURES else _text(cell["unit"].value)
     value = float(raw)
     if "%" in (cell["value"].number_format or ""):
         if unit != "%":
@@ -428,88 +551,115 @@ def _figure_row(cell, where, report, measures, periods, regions, units, keys, fi
                          f"the cell is formatted as a percentage but the unit is {unit!r}")
             return []
         value *= 100  # 45% in a percentage cell is stored as 0.45
-    measure = _code(_text(cell["measure"].value), measures)
-    period = _code(_text(cell["period"].value) or "year", periods)
+    period = _code(_text(cell["period"].value) or "year", words["period"])
+    kind = _kind(cell, words["source_kind"])
     year, base = cell["year"].value, cell["base_year"].value
     problems = []
     if measure is None:
-        problems.append(("measure", "workbook.measure", f"{_text(cell['measure'].value)!r} is not a measure of the list"))
+        problems.append(("measure", "workbook.measure",
+                         f"{_text(cell['measure'].value)!r} is not a measure of the list: choose one of the accepted "
+                         "measures" if _text(cell["measure"].value) else "choose the measure of the figure"))
     if period is None:
         problems.append(("period", "workbook.period", f"{_text(cell['period'].value)!r} is not a period of the list"))
-    if unit not in units:
+    if measure is not None and unit not in context["units"]:
         problems.append(("unit", "workbook.unit", f"{unit!r} is not a unit of the list"))
-    if _text(cell["indicator_key"].value) not in keys:
-        problems.append(("indicator_key", "workbook.indicator", "the indicator key was changed; restore it"))
-    if _text(cell["region"].value) not in regions:
+    key = _text(cell["request_key"].value).split("·")[0]
+    if key not in context["keys"]:
+        problems.append(("request_key", "workbook.indicator", "the request key was changed; restore it"))
+    if _text(cell["region"].value) not in context["regions"]:
         problems.append(("region", "workbook.region", f"{_text(cell['region'].value)!r} is not a known region"))
+    first, last = context["first"], context["last"]
     if not isinstance(year, int) or not first <= year <= last:
         problems.append(("year", "workbook.year", f"{year!r} is not a year of the plan period {first}–{last}"))
     if measure in ("cumulative_change_pct", "cumulative_added") and not isinstance(base, int):
         problems.append(("base_year", "workbook.base_year", "a change or an addition needs its base year"))
-    title, issuer = _text(cell["source_title"].value), _text(cell["source_publisher"].value)
-    number, url = _text(cell["doc_number"].value), _text(cell["source_url"].value)
-    if not title or not issuer or not url:
-        problems.append(("source_title", "workbook.source",
-                         "every figure needs its source: title, issuing body and the web address it was read on"))
-    problems += _url_problems(url, hosts)
+    if kind is None:
+        problems.append(("source_kind", "workbook.source_kind",
+                         f"{_text(cell['source_kind'].value)!r} is not a source kind of the list"))
+    else:
+        problems += _source_problems(kind, cell, _FIGURE_SOURCE, context["hosts"], where, report)
     date = _date(cell["source_date"], report, where("source_date"), required=True)
-    for key, code, message in problems:
-        report.error(*where(key), code, message)
+    for column, code, message in problems:
+        report.error(*where(column), code, message)
     if problems or not date:
         return []
-    locator = "；".join(x for x in (number, _text(cell["locator"].value)) if x)
-    return [{"indicator_key": _text(cell["indicator_key"].value), "indicator_zh": _text(cell["indicator_zh"].value),
+    return [{"indicator_key": key, "indicator_zh": _text(cell["indicator_zh"].value),
              "region": _text(cell["region"].value), "year": str(year), "value": f"{value:.12g}", "unit": unit,
-             "measure": measure, "source_title": title, "source_publisher": issuer, "source_date": date,
-             "source_url": url, "locator": locator,
-             "note": f"workbook {file}, sheet {sheet}, row {r}, ingested {dt.date.today().isoformat()}",
+             "measure": measure, "source_title": _text(cell["source_title"].value),
+             "source_publisher": _text(cell["source_publisher"].value), "source_date": date,
+             "source_url": _text(cell["source_url"].value), "locator": _text(cell["locator"].value),
+             **_provenance(context, sheet, r),
              "base_year": str(base) if measure in ("cumulative_change_pct", "cumulative_added") else "",
-             "period": period, "_sheet": sheet, "_row": r}]
+             "period": period, "source_kind": kind, "doc_number": _text(cell["doc_number"].value),
+             "supplied_by": _text(cell["supplied_by"].value), "_sheet": sheet, "_row": r}]
 
 
-def _evidence_row(cell, where, report, levels, commitments, first, last, hosts):
-    level = _code(_text(cell["event"].value), levels)
+def _evidence_row(cell, where, report, words, context):
+    event_code = _code(_text(cell["event"].value), words["event"])
+    kind = _kind(cell, words["source_kind"])
+    target = _text(cell["target_id"].value)
+    part = _text(cell["part"].value)
     problems = []
-    if _text(cell["target_id"].value) not in commitments:
+    if target not in context["commitments"]:
         problems.append(("target_id", "workbook.commitment", "the commitment number was changed; restore it"))
-    if level is None:
+    if event_code is None:
         problems.append(("event", "workbook.event", f"{_text(cell['event'].value)!r} is not an event of the list"))
     for key in ("what_zh", "source_title", "source_issuer", "quote"):
         if not _text(cell[key].value):
             problems.append((key, "workbook.required", "this column is needed for every event"))
-    if not _text(cell["source_url"].value):
-        problems.append(("source_url", "workbook.source", "the web address the event was read on is needed"))
-    problems += _url_problems(_text(cell["source_url"].value), hosts)
+    if part:
+        named = [p for p in context["parts"].get(target, []) if p]
+        if part not in named:
+            problems.append(("part", "workbook.part", f"{part!r} is not a part {target} names"
+                             + (f" ({'、'.join(named)})" if named else " (it names none)")))
+        elif event_code not in ("completed", "result_reported"):
+            problems.append(("part", "workbook.part", "a part is named for a completion only"))
+    if kind is None:
+        problems.append(("source_kind", "workbook.source_kind",
+                         f"{_text(cell['source_kind'].value)!r} is not a source kind of the list"))
+    else:
+        problems += _source_problems(kind, cell, _EVIDENCE_SOURCE, context["hosts"], where, report)
     event = _date(cell["event_date"], report, where("event_date"), required=True)
+    first, last = context["first"], context["last"]
     if event and not first + 1 <= int(event[:4]) <= last:
         problems.append(("event_date", "workbook.year", f"{event} is outside the plan period {first + 1}–{last}"))
     source_date = _date(cell["source_date"], report, where("source_date"), required=True)
-    for key, code, message in problems:
-        report.error(*where(key), code, message)
+    for column, code, message in problems:
+        report.error(*where(column), code, message)
     if problems or not event or not source_date:
         return []
-    return [{"target_id": _text(cell["target_id"].value), "event": level, "event_date": event,
+    return [{"target_id": target, "event": event_code, "part": part, "event_date": event,
              "what_zh": _text(cell["what_zh"].value), "what_en": _text(cell["what_en"].value),
              "source_title": _text(cell["source_title"].value), "source_issuer": _text(cell["source_issuer"].value),
              "source_date": source_date, "doc_number": _text(cell["doc_number"].value),
-             "source_url": _text(cell["source_url"].value), "quote": _text(cell["quote"].value)}]
+             "source_url": _text(cell["source_url"].value), "quote": _text(cell["quote"].value),
+             "source_kind": kind, "supplied_by": _text(cell["supplied_by"].value)}]
 
 
-def conflicts(figures: list[dict], dataset: Dataset, own_file: str, report: Report, file: str) -> None:
-    """A figure that differs from one already in the data for the same indicator, region, year, measure, base year
-    and period is an error naming both rows (a figure from this same workbook may be corrected)."""
+def conflicts(figures: list[dict], dataset: Dataset, own_files: set[str], report: Report) -> None:
+    """A figure that differs from an observed one already in the data, or from another workbook's, for the same
+    indicator, region, year, measure, base year and period is an error naming both (a figure from the same
+    workbook read before may be corrected: its earlier rows are replaced)."""
     obs = dataset.observations[dataset.observations["record_type"] == OBSERVED]  # like with like: observed figures
+    if "at_file" in obs:
+        obs = obs[~obs["at_file"].astype(str).map(lambda f: Path(f).stem in own_files)]
     regions = dict(zip(dataset.regions["name_zh"], dataset.regions["region"]))
+    seen: dict[tuple, dict] = {}
     for row in figures:
-        same = obs[(obs["indicator_key"] == row["indicator_key"]) & (obs["region"] == regions[row["region"]])
-                   & (obs["year"] == int(row["year"])) & (obs["measure"] == row["measure"])
-                   & (obs["period"] == row["period"])
-                   & (obs["base_year"].map(lambda v: "" if pd.isna(v) else str(int(v))) == (row["base_year"] or ""))]
-        same = same[~same["at_file"].astype(str).str.endswith(f"{Path(own_file).stem}.csv")] \
-            if "at_file" in same else same
+        key = (row["indicator_key"], regions.get(row["region"]), int(row["year"]), row["measure"], row["period"],
+               row["base_year"] or "")
+        where = (f"{row['_file']} › sheet {row['_sheet']}", row["_row"], "数值 Value")
+        if key in seen and abs(float(seen[key]["value"]) - float(row["value"])) > 1e-9:
+            first = seen[key]
+            report.error(*where, "workbook.conflict", f"{row['value']} differs from {first['value']} given for the "
+                         f"same figure in {first['_file']} › sheet {first['_sheet']} row {first['_row']}")
+        seen.setdefault(key, row)
+        same = obs[(obs["indicator_key"] == key[0]) & (obs["region"] == key[1]) & (obs["year"] == key[2])
+                   & (obs["measure"] == key[3]) & (obs["period"] == key[4])
+                   & (obs["base_year"].map(lambda v: "" if pd.isna(v) else str(int(v))) == key[5])]
         for other in same.itertuples():
             if abs(float(other.value) - float(row["value"])) > 1e-9:
-                report.error(f"{file} › sheet {row['_sheet']}", row["_row"], "数值 Value", "workbook.conflict",
+                report.error(*where, "workbook.conflict",
                              f"{row['value']} differs from {other.value:g} already in "
                              f"{getattr(other, 'at_file', 'the data')} line {getattr(other, 'at_line', '?')}")
 
@@ -522,36 +672,111 @@ def _csv(rows: list[dict], columns: tuple[str, ...]) -> str:
     return out.getvalue()
 
 
-def ingest_workbook(path: Path, data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None) -> dict[str, int]:
-    """Read a filled request workbook into ``data_dir``: raw files named after it, then the usual ingest.
-    Raises :class:`WorkbookError` (nothing written) on any problem; returns the number of rows read."""
-    path, data_dir = Path(path), Path(data_dir)
+#: the columns of a workbook's raw files: the collected columns, then what the workbook states besides
+WORKBOOK_FIGURE_COLUMNS = COLLECTED_COLUMNS + ("base_year", "period", "source_kind", "doc_number", "supplied_by")
+WORKBOOK_EVIDENCE_COLUMNS = EVIDENCE_COLUMNS + ("part", "source_kind", "supplied_by")
+
+
+@dataclass
+class WorkbookResult:
+    """What reading one or more workbooks did: rows read per workbook and sheet, rows replaced, targets now rated."""
+
+    read: dict[tuple[str, str], int]  # (workbook, sheet) → rows read
+    requested: dict[tuple[str, str], int]  # (workbook, sheet) → request rows
+    replaced: dict[str, int]  # workbook → rows of an earlier reading replaced
+    newly_rated: list[str]
+    warnings: list = field(default_factory=list)  # problems that do not stop the reading (e.g. an unlisted host)
+
+    @property
+    def figures(self) -> int:
+        return sum(n for (_, sheet), n in self.read.items() if sheet != EVIDENCE_SHEET)
+
+    @property
+    def evidence(self) -> int:
+        return sum(n for (_, sheet), n in self.read.items() if sheet == EVIDENCE_SHEET)
+
+
+def _requested(path: Path) -> dict[str, int]:
+    wb = load_workbook(path, read_only=True)
+    out = {}
+    for ws in wb.worksheets:
+        if ws.title in (GUIDE_SHEET, LISTS_SHEET, META_SHEET):
+            continue
+        out[ws.title] = max(ws.max_row - 1, 0) if ws.max_row else 0
+    wb.close()
+    return out
+
+
+def ingest_workbooks(paths: list[Path], data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None
+                     ) -> WorkbookResult:
+    """Read filled request workbooks (one per department, or several at once) into ``data_dir``: raw files named
+    after each, then the usual ingest. All or nothing: raises :class:`WorkbookError` (nothing written) on any
+    problem in any of them. A workbook read before is replaced by its new reading, never added twice."""
+    from ..assess import assess_edition
+
+    paths, data_dir = [Path(p) for p in paths], Path(data_dir)
     dataset = load_dataset(data_dir, plan_id)
-    figures, events, report = read_workbook(path, dataset)
-    stem = re.sub(r"[^\w.-]+", "_", path.stem)
-    conflicts(figures, dataset, f"{WORKBOOK_DIR}/{stem}.csv", report, path.name)
+    report = Report()
+    figures, events, files, stems = [], [], {}, set()
+    for path in paths:
+        got_figures, got_events, got = read_workbook(path, dataset)
+        report.problems.extend(got.problems)
+        stem = re.sub(r"[^\w.-]+", "_", path.stem)
+        stems.add(stem)
+        for row in got_figures:
+            row["_file"] = path.name
+        figures += got_figures
+        events += [dict(e, _file=path.name) for e in got_events]
+        files[path] = (stem, got_figures, got_events)
+    conflicts(figures, dataset, stems, report)
     if not report.ok:
         raise WorkbookError(report)
     raw = data_dir / "raw"
-    targets = {raw / WORKBOOK_DIR / f"{stem}.csv": _csv(figures, COLLECTED_COLUMNS + ("base_year", "period"))
-               if figures else None,
-               raw / EVIDENCE_DIR / dataset.plan.id / f"workbook-{stem}.csv": _csv(events, EVIDENCE_COLUMNS)
-               if events else None}
+    targets: dict[Path, str | None] = {}
+    replaced = {}
+    for path, (stem, got_figures, got_events) in files.items():
+        figure_file = raw / WORKBOOK_DIR / f"{stem}.csv"
+        evidence_file = raw / EVIDENCE_DIR / dataset.plan.id / f"workbook-{stem}.csv"
+        before = sum(max(len(p.read_text(encoding="utf-8").splitlines()) - 1, 0)
+                     for p in (figure_file, evidence_file) if p.exists())
+        if before:
+            replaced[path.name] = before
+        targets[figure_file] = _csv(got_figures, WORKBOOK_FIGURE_COLUMNS) if got_figures else None
+        targets[evidence_file] = _csv(got_events, WORKBOOK_EVIDENCE_COLUMNS) if got_events else None
+    rated_before = assess_edition(dataset, dataset.plan.target_year)
     # first in a copy of the data: the rows, the ingest and the full validation must all pass there
     with tempfile.TemporaryDirectory() as tmp:
         trial = Path(tmp) / "data"
         shutil.copytree(data_dir, trial)
         _write_raw(targets, data_dir, trial)
         ingest(trial / "raw", trial, plan_id)
-        load_dataset(trial, plan_id)
+        after = load_dataset(trial, plan_id)
     _write_raw(targets, data_dir, data_dir)
     ingest(raw, data_dir, plan_id)
-    return {"figures": len(figures), "evidence": len(events)}
+    rated_after = assess_edition(after, after.plan.target_year)
+    gap_before = set(rated_before.loc[rated_before["status"].isin(GAP_STATUSES), "target_id"])
+    newly = sorted(set(rated_after.loc[~rated_after["status"].isin(GAP_STATUSES + (NOT_QUANTIFIED,)), "target_id"])
+                   & gap_before)
+    read: dict[tuple[str, str], int] = {}
+    for row in figures:
+        read[(row["_file"], row["_sheet"])] = read.get((row["_file"], row["_sheet"]), 0) + 1
+    for row in events:
+        read[(row["_file"], EVIDENCE_SHEET)] = read.get((row["_file"], EVIDENCE_SHEET), 0) + 1
+    requested = {(path.name, sheet): n for path in paths for sheet, n in _requested(path).items()}
+    return WorkbookResult(read, requested, replaced, newly, report.warnings)
+
+
+def ingest_workbook(path: Path, data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None) -> dict[str, int]:
+    """One workbook (ingest_workbooks); returns the number of figures and evidence rows read."""
+    result = ingest_workbooks([path], data_dir, plan_id)
+    return {"figures": result.figures, "evidence": result.evidence}
 
 
 def _write_raw(files: dict[Path, str | None], data_dir: Path, into: Path) -> None:
     for path, text in files.items():
+        target = into / path.relative_to(data_dir)
         if text is not None:
-            target = into / path.relative_to(data_dir)
             target.parent.mkdir(parents=True, exist_ok=True)
             write_text_atomic(target, text)
+        elif target.exists():  # a corrected workbook that no longer answers this part replaces the earlier reading
+            target.unlink()
