@@ -7,16 +7,18 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from jinan_eval.assess import assess_edition
+from jinan_eval.assess import assess_edition, commitment_levels
 from jinan_eval.data import load_dataset
 from jinan_eval.edition.workbook import (
     EVIDENCE_SHEET,
     GUIDE_SHEET,
     WorkbookError,
     ingest_workbook,
+    ingest_workbooks,
     write_request_workbook,
 )
 from jinan_eval.report import project
@@ -174,3 +176,155 @@ def test_a_malformed_workbook_is_refused_with_sheet_row_and_column(blank, tmp_pa
         assert f"column '{column}'" in line
     if rule == "workbook.conflict":
         assert "observations/" in line and "line" in line  # names the row already in the data
+
+
+# ---------------------------------------------------------------- every department answers every request
+
+
+def answer_every_request(wb, dataset) -> int:
+    """Fill every request row of every sheet as the departments would: each from its own return (no web address),
+    the benchmarks from a printed yearbook; some indicators as levels, some as changes on the year before (with the
+    base-year level), additions as yearly additions or as one total since the base year. Synthetic values, made up
+    here to fit each target's kind (they live in this test, never in data/). Returns the rows filled."""
+    targets = dataset.targets.set_index("indicator_key")
+    filled, order, latest = 0, {}, {}
+    for ws in wb.worksheets:  # the latest year each indicator is requested for
+        heads = {c.value: c.column for c in ws[1] if c.value}
+        for r in range(2, ws.max_row + 1) if REQUEST_KEY in heads else ():
+            if request := ws.cell(row=r, column=heads[REQUEST_KEY]).value:
+                key, region, year = request.split("·")
+                latest[(key, region)] = max(latest.get((key, region), 0), int(year))
+    for ws in wb.worksheets:
+        heads = {c.value: c.column for c in ws[1] if c.value}
+        if REQUEST_KEY not in heads:
+            continue
+        for r in range(2, ws.max_row + 1):
+            request = ws.cell(row=r, column=heads[REQUEST_KEY]).value
+            if not request:
+                continue
+            key, region, year = request.split("·")
+            year = int(year)
+            target = targets.loc[key] if key in targets.index else None
+            target = target.iloc[0] if isinstance(target, pd.DataFrame) else target
+            kind, goal = target["kind"], float(target["target_value"])
+            n = order.setdefault(key, len(order))
+            since = year - dataset.plan.base_year
+            cells = {}
+            if kind in ("reduction_vs_base", "increase_vs_base"):
+                step = -3.5 if kind == "reduction_vs_base" else 2.5
+                if n % 2 and since > 0:  # the change on the year before
+                    value, cells[H["measure"]] = step, "比上年增减（%） [yoy_change_pct]"
+                else:
+                    value = round(100 * (1 + step / 100 * since), 3)
+            elif kind == "at_least":
+                value = round(min(goal * (0.8 + 0.05 * since), 100.0 if target["unit"] == "%" else 1e9), 3)
+            elif kind == "at_most":
+                value = round(goal * (1.2 - 0.05 * since), 3) if goal > 0 else max(10 - 2 * since, 0)
+            elif n % 2:  # additions: one total since the base year, on the latest year's row only
+                if year != latest[(key, region)]:
+                    continue
+                value, cells[H["measure"]] = goal, "基期以来累计新增 [cumulative_added]"
+            else:
+                value, cells[H["measure"]] = round(goal / 5, 3), "当年新增 [annual_added]"
+            if region != dataset.regions.set_index("region").loc[dataset.plan.region, "name_zh"] \
+                    and ws.title.startswith("评估组"):
+                cells.update({H["kind"]: "出版物 [print]", H["title"]: "中国统计年鉴2025", H["issuer"]: "国家统计局",
+                              H["number"]: None, H["office"]: None, H["locator"]: "表2-1"})
+            fill(wb, request, value, **{H["title"]: f"关于报送{year}年数据的函", H["number"]: f"济统报〔{year + 1}〕{r}号",
+                                        H["office"]: f"{ws.title}统计科", H["issuer"]: ws.title, **cells})
+            filled += 1
+    return filled
+
+
+def complete_every_milestone(wb, dataset) -> None:
+    """On the evidence sheet, each milestone's remaining part reported completed by the body that holds it."""
+    ev = wb[EVIDENCE_SHEET]
+    heads = {c.value: c.column for c in ev[1]}
+    for r in range(2, ev.max_row + 1):
+        target = ev.cell(row=r, column=heads["承诺编号 Commitment"]).value
+        if target not in set(dataset.targets.loc[dataset.targets["kind"] == "milestone", "target_id"]):
+            continue
+        parts = ev.cell(row=r, column=heads["节点任务的组成部分 Parts of a milestone"]).value or ""
+        cells = {"事件类型 Event": "承诺要求的事项已全部完成或已施行 [completed]",
+                 "完成的部分（节点任务）Part completed": "水泥" if "水泥" in parts else None,
+                 "事件日期 Date of the event": dt.datetime(2025, 10, 31),
+                 "发生了什么（中文）What happened (Chinese)": "按期完成并通过验收。", "What happened (English)": "Completed.",
+                 "来源类型 Source kind": "部门报送 [department]", "来源标题 Source title": "关于报送节点任务完成情况的函",
+                 "发布或报送机关 Issuing body": "济南市生态环境局", "日期 Date": dt.datetime(2025, 11, 5),
+                 "文号 Document number": f"济环函〔2025〕{r}号", "报送处室 Office that supplied it": "大气环境处",
+                 "原文引语 Quote": "该项任务已全部完成并通过验收。"}
+        for head, value in cells.items():
+            ev.cell(row=r, column=heads[head]).value = value
+
+
+def test_every_department_answers_every_request_and_every_target_is_rated(blank, tmp_path):
+    data, path, _ = blank
+    dataset = load_dataset(data)
+    wb = load_workbook(path)
+    filled = answer_every_request(wb, dataset)
+    complete_every_milestone(wb, dataset)
+    one = tmp_path / "all-departments.xlsx"
+    wb.save(one)
+    result = ingest_workbooks([one], data)
+    assert result.figures == filled and result.evidence == 3
+    after = load_dataset(data)
+    assessed = assess_edition(after, YEAR)
+    quantified = assessed[assessed["status"] != "not_quantified"]
+    assert set(quantified["route"]) >= {"levels", "chained_yoy", "additions", "annual_sum"}  # every way a figure comes
+    assert len(quantified) == 47 and not quantified["status"].isin(GAP_STATUSES).any(), \
+        quantified.loc[quantified["status"].isin(GAP_STATUSES), ["target_id", "reason"]].to_string()
+    levels = commitment_levels(after, YEAR).set_index("target_id")["level"]
+    milestones = after.targets.loc[after.targets["kind"] == "milestone", "target_id"]
+    assert (levels[milestones] == "implemented").all(), levels[milestones]
+    # the departments' figures are marked as theirs, unpublished, on the pages
+    page = "".join(getattr(b, "html", "") for b in project.targets(Context(after, YEAR, "zh"), "KP10"))
+    assert "部门报送" in page and "未公开发布" in page
+    supplied = after.sources[after.sources["kind"] == "department"]
+    assert len(supplied) > 0 and supplied["retrieved_from"].isna().all() and (supplied["grade"] == "S").all()
+
+
+def test_several_workbooks_at_once_all_or_nothing_and_a_corrected_one_replaces_its_reading(blank, tmp_path):
+    data, path, _ = blank
+    region = load_dataset(data).plan.region
+    water, statistics = load_workbook(path), load_workbook(path)
+    fill(water, f"urban_sewage_collection_rate·{region}·2024", 72)
+    fill(statistics, f"heavy_pollution_days_ratio·{region}·2024", 0.8, **{H["issuer"]: "济南市统计局"})
+    a, b = tmp_path / "water.xlsx", tmp_path / "statistics.xlsx"
+    water.save(a)
+    statistics.save(b)
+    # the same figure given twice with different values: refused, naming the other workbook; nothing written
+    fill(statistics, f"urban_sewage_collection_rate·{region}·2024", 70)
+    clash = tmp_path / "clash.xlsx"
+    statistics.save(clash)
+    before = snapshot(data)
+    with pytest.raises(WorkbookError) as exc:
+        ingest_workbooks([a, clash], data)
+    assert "water.xlsx" in str(exc.value.report.errors[0]) and snapshot(data) == before
+    result = ingest_workbooks([a, b], data)
+    assert {w for w, _ in result.read} == {"water.xlsx", "statistics.xlsx"} and sum(result.read.values()) == 2
+    assert all(result.requested[k] >= n for k, n in result.read.items())  # rows requested on each sheet
+    # the water workbook corrected and read again: its earlier row is replaced, not added to
+    fill(water, f"urban_sewage_collection_rate·{region}·2024", 73)
+    water.save(a)
+    again = ingest_workbooks([a], data)
+    assert again.replaced == {"water.xlsx": 1}
+    obs = load_dataset(data).observations
+    rate = obs[(obs["indicator_key"] == "urban_sewage_collection_rate") & (obs["year"] == 2024) & (obs["region"] == region)]
+    assert list(rate["value"]) == [73.0]
+
+
+def test_a_government_site_needs_no_listing_and_an_unlisted_site_is_a_warning_with_its_grade(blank, tmp_path):
+    data, path, _ = blank
+    region = load_dataset(data).plan.region
+    wb = load_workbook(path)
+    web = {H["kind"]: "公开网页 [web]", H["number"]: None, H["office"]: None}
+    fill(wb, f"urban_sewage_collection_rate·{region}·2024", 72, **web, **{H["url"]: "http://jntj.jinan.gov.cn/a/1.html"})
+    fill(wb, f"urban_sewage_collection_rate·{region}·2023", 70, **web, **{H["url"]: "https://www.some-news.example/a"})
+    filled = tmp_path / "web.xlsx"
+    wb.save(filled)
+    result = ingest_workbooks([filled], data)
+    assert [(w.rule, w.column) for w in result.warnings] == [("workbook.host", H["url"])]
+    assert "grade C" in str(result.warnings[0])
+    grades = load_dataset(data).graded_observations()
+    rate = grades[(grades["indicator_key"] == "urban_sewage_collection_rate") & (grades["region"] == region)]
+    assert dict(zip(rate["year"], rate["grade"])) == {2023: "C", 2024: "A"}
