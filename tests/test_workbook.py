@@ -21,7 +21,7 @@ from jinan_eval.edition.workbook import (
     ingest_workbooks,
     write_request_workbook,
 )
-from jinan_eval.report import project
+from jinan_eval.report import project, sources
 from jinan_eval.report.context import Context
 from jinan_eval.vocabulary import GAP_STATUSES
 
@@ -279,6 +279,9 @@ def test_every_department_answers_every_request_and_every_target_is_rated(blank,
     # the departments' figures are marked as theirs, unpublished, on the pages
     page = "".join(getattr(b, "html", "") for b in project.targets(Context(after, YEAR, "zh"), "KP10"))
     assert "部门报送" in page and "未公开发布" in page
+    # and the data-and-sources page says, per department, what it supplied and which targets were rated from it
+    table = sources.department_blocks(Context(after, YEAR, "zh"))[1].html
+    assert "市住房城乡建设局" in table and "KP10-7" in table
     supplied = after.sources[after.sources["kind"] == "department"]
     assert len(supplied) > 0 and supplied["retrieved_from"].isna().all() and (supplied["grade"] == "S").all()
 

@@ -41,7 +41,7 @@ from ..vocabulary import SECTION_KEY_PROJECT, SECTION_MECHANISM, SECTION_SAFEGUA
 # the kernel's own start-up warnings (e.g. about its local TCP sockets) would bury the progress bar
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 HEADING_KEYS = ("overview", "headline", "dashboard", "counts", "targets", "tasks", "gaps", "data", "mechanisms",
-                "sources", "coverage", "source_list", "caveats", "downloads", "search_log")
+                "sources", "coverage", "source_list", "caveats", "downloads", "search_log", "departments")
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 
 

@@ -3,10 +3,12 @@ the caveats the plan's configuration states."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ..assess import gaps
-from ..vocabulary import PERIOD_PARTIAL, SEARCH_OUTCOMES
+from ..vocabulary import GAP_STATUSES, NOT_QUANTIFIED, PERIOD_PARTIAL, SEARCH_OUTCOMES
 from . import charts, text
 from .context import Context, Html, Markdown
 from .tables import downloads_links, grade_badge, html_table
@@ -88,6 +90,43 @@ def source_blocks(ctx: Context) -> list:
     blocks += [Html(search + f'<table class="jinan-table source-list"><thead><tr>{head}</tr></thead>'
                     + "".join(groups) + "</table>"), downloads_links(ctx)]
     return blocks
+
+
+def department_name(name: object) -> str:
+    """A department as the plan names it (市统计局), whether written 济南市统计局 or 市统计局."""
+    text = "" if not isinstance(name, str) else name.strip()
+    return ("市" + text[3:]) if text.startswith("济南市") and len(text) > 3 else text
+
+
+def department_blocks(ctx: Context) -> list:
+    """Per department: the figures it supplied through the data-request workbook, the targets rated from them, and
+    the targets of the parts it leads (or whose figure it holds) still without data."""
+    m = ctx.m
+    src = ctx.dataset.sources
+    kinds = src["kind"] if "kind" in src.columns else pd.Series(None, index=src.index)
+    issuer_of = {sid: department_name(i) for sid, i, k in zip(src["source_id"], src["issuer"], kinds)
+                 if k == "department"}
+    obs = ctx.observations
+    supplied = obs[obs["source_id"].isin(issuer_of) & (obs["region"] == ctx.region)]
+    figures = supplied["source_id"].map(issuer_of).value_counts()
+    rated_from: dict[str, list[str]] = {}
+    targets = ctx.targets
+    for rec in targets[~targets["status"].isin(GAP_STATUSES + (NOT_QUANTIFIED,))].to_dict("records"):
+        for body in dict.fromkeys(issuer_of[s] for s in str(rec.get("sources") or "").split(";") if s in issuer_of):
+            rated_from.setdefault(body, []).append(rec["target_id"])
+    leads = ctx.dataset.sections.set_index("section_id")["lead_departments_zh"].fillna("")
+    open_by: dict[str, list[str]] = {}
+    for rec in targets[targets["status"].isin(GAP_STATUSES)].to_dict("records"):
+        holder = ctx.indicator(rec.get("indicator_key") or "").get("holder_zh")
+        body = department_name(re.split(r"[；;、,，（(]", leads.get(rec["section_id"]) or holder or "—")[0])
+        open_by.setdefault(body, []).append(rec["target_id"])
+    bodies = sorted(set(figures.index) | set(rated_from) | set(open_by))
+    lines = [f"<tr><td>{esc(b)}</td><td>{int(figures.get(b, 0))}</td>"
+             f"<td>{esc(m('list_sep').join(rated_from.get(b, [])))}</td><td>{len(open_by.get(b, []))}</td></tr>"
+             for b in bodies]
+    head = [m(f"text.column_{c}") for c in ("department", "supplied", "rated_from", "still_open")]
+    said = m("text.departments_lead") + ("" if len(figures) else (" " if not ctx.zh else "") + m("text.departments_none"))
+    return [Markdown(said), Html(html_table(head, lines))]
 
 
 def search_anchor(target_id: str) -> str:
