@@ -51,6 +51,12 @@ def test_the_workbook_explains_itself_and_lists_requests_by_department(blank):
     assert departments and all(counts[name] > 0 for name in departments)
     ws = wb[departments[0]]
     assert ws.freeze_panes == "C2" and ws["A1"].value == "编号 Request"  # the request and indicator stay on screen
+    # at 1366 px the columns to fill begin on the first screen: a column of width w takes w × 7 + 5 px at the default
+    # font, after a 40 px row header (Excel's and LibreOffice's rule); the frozen part stays narrow
+    px = {c: ws.column_dimensions[c].width * 7 + 5 for c in "ABCDEFGH"}
+    heads = {c.value: c.column_letter for c in ws[1]}
+    assert heads["数值 Value"] == "F" and 40 + sum(px[c] for c in "ABCDE") < 700
+    assert 40 + px["A"] + px["B"] < 400
     validated = {str(rng) for dv in ws.data_validations.dataValidation for rng in dv.sqref.ranges}
     assert len(validated) == 4  # measure, period, unit and source kind are chosen from lists
     # a request names the targets it serves and the publication that usually carries the figure

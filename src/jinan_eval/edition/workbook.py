@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import math
 import re
 import shutil
 import tempfile
@@ -215,10 +216,13 @@ def _sheet_title(name: str, taken: set[str]) -> str:
 
 
 #: column widths (characters): narrow numbers and codes, wide texts
-_WIDTHS = {"request": 7, "indicator_zh": 26, "region": 9, "year": 7, "accepted": 22, "value": 11, "measure": 16,
-           "unit": 9, "base_year": 8, "period": 10, "source_kind": 12, "target_id": 9, "commitment": 34,
+_WIDTHS = {"request": 9, "indicator_zh": 26, "region": 9, "year": 7, "accepted": 22, "value": 11, "measure": 16,
+           "unit": 13, "base_year": 8, "period": 10, "source_kind": 12, "target_id": 9, "commitment": 34,
            "level_now": 10, "parts": 12, "event": 16, "part": 10, "event_date": 11, "definition": 40,
            "targets": 30, "known": 24, "request_key": 30}
+
+
+_WRAPPED = {"indicator_zh", "accepted", "targets", "definition", "publication", "known", "commitment", "level_now"}
 
 
 def _write_table(ws, columns, rows: list[dict], fill: tuple[str, str], frozen: str) -> None:
@@ -233,12 +237,18 @@ def _write_table(ws, columns, rows: list[dict], fill: tuple[str, str], frozen: s
     for i, key in enumerate(keys, start=1):
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = _WIDTHS.get(key, 18)
+        for cells in ws.iter_rows(min_row=2, min_col=i, max_col=i):  # long texts wrap instead of running on
+            cells[0].alignment = Alignment(wrap_text=key in _WRAPPED, vertical="top")
         if first <= i - 1 <= last:
             ws[f"{letter}1"].fill = _FILL_HEAD
             for r in range(2, max(len(rows), 1) + 41):  # room for added rows
                 ws[f"{letter}{r}"].fill = _FILL
         elif i - 1 > last:
             ws[f"{letter}1"].fill = _REFERENCE_HEAD
+    for r, row in enumerate(rows, start=2):  # rows tall enough for the wrapped texts (a Chinese character: 2 widths)
+        lines = max((math.ceil(2 * len(str(row.get(key) or "")) / _WIDTHS.get(key, 18))
+                     for key in _WRAPPED if key in keys), default=1)
+        ws.row_dimensions[r].height = 15 * min(max(lines, 1), 4)
     ws.freeze_panes = frozen
     ws.row_dimensions[1].height = 45
 
