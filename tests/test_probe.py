@@ -30,6 +30,15 @@ def test_a_page_template_shows_nothing_but_its_blocks(template):
             assert _allowed(statement), f"{template}, code cell {i + 1}: {ast.unparse(statement)}"
 
 
+@pytest.mark.parametrize("template", sorted(p.name for p in TEMPLATE_DIR.glob("*.ipynb")))
+def test_a_page_template_hides_its_code_from_readers(template):
+    """A published page shows what a cell displays, never the code that displays it."""
+    nb = nbformat.read(TEMPLATE_DIR / template, as_version=4)
+    shown = [c.source[:60] for c in nb.cells if c.cell_type == "code"
+             and not {"remove-input", "remove-cell"} & set(c.metadata.get("tags", []))]
+    assert shown == [], shown
+
+
 def test_the_rule_catches_a_bare_expression():
     assert not _allowed(ast.parse("ctx.region").body[0])
     assert not _allowed(ast.parse("print(1)").body[0])
