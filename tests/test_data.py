@@ -335,3 +335,31 @@ def test_two_search_log_entries_of_one_target_on_one_day_are_rejected(data_dir):
     path.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
     [problem] = errors_of(data_dir, "search_log.duplicate")
     assert (problem.row, problem.column) == (3, "searched_on")
+
+
+@pytest.mark.parametrize("url, words", [
+    ("http://14z7q.com\\@www.jinan.gov.cn/a.html", "backslash"),  # a browser opens 14z7q.com
+    ("http://spam.example.biz@www.jinan.gov.cn/a.html", "user before the host"),
+    ("http://www.jinan%2egov.cn/a.html", "percent escape"),
+    ("http://www.jinan.gov.cn/a b.html", "backslash, a space"),
+])
+def test_an_address_a_browser_would_read_as_another_host_is_refused(data_dir, url, words):
+    replace_in(data_dir / "sources.csv", "https://news.example.com/b", url)
+    [problem] = errors_of(data_dir, "source.url_form")
+    assert (problem.file, problem.row, problem.column) == ("sources.csv", 3, "retrieved_from")
+    assert words in problem.message
+
+
+def test_the_search_log_never_links_a_blocked_host(data_dir):
+    replace_in(data_dir / PLAN_DIR / "search_log.csv", "https://example.org/c", "https://spam.example.biz/x.html")
+    [problem] = errors_of(data_dir, "search_log.blocked")
+    assert (problem.file, problem.row, problem.column) == (f"{PLAN_DIR}/search_log.csv", 2, "closest_url")
+    replace_in(data_dir / PLAN_DIR / "search_log.csv", "https://spam.example.biz/x.html", "http://a.example\\@example.org/")
+    assert [p.rule for p in validate(data_dir)[0].errors] == ["search_log.url_form"]
+
+
+def test_an_internationalised_host_is_looked_up_in_its_ascii_form():
+    from jinan_eval.data.load import host_of
+
+    assert host_of("http://MÜNCHEN.de/a") == "xn--mnchen-3ya.de"  # the registry's form, as hosts.csv lists hosts
+    assert host_of("http://政府.中国/a").endswith(".xn--fiqs8s")  # .中国 is .xn--fiqs8s

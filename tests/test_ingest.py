@@ -175,3 +175,14 @@ def test_a_target_stated_in_a_plan_goes_to_plan_targets_never_to_the_observation
     (raw / "air.csv").write_text(HEADER + ROW_LEVEL, encoding="utf-8")
     ingest(raw, data)
     assert not (data / "plan_targets.csv").exists()
+
+
+def test_two_raw_files_that_would_write_one_observations_file_are_refused_and_nothing_is_written(tmp_path):
+    raw, data = make_layout(tmp_path, ROW_LEVEL)
+    (raw / "workbook").mkdir()
+    (raw / "workbook" / "air.csv").write_text(HEADER + ROW_CUM, encoding="utf-8")  # a workbook named like a file
+    with pytest.raises(DataValidationError) as exc:
+        ingest(raw, data)
+    [problem] = [p for p in exc.value.report.errors if p.rule == "ingest.name_collision"]
+    assert "air.csv" in problem.message and "workbook" in problem.file + problem.message
+    assert not (data / "observations").exists()

@@ -147,6 +147,11 @@ def _uncitable_host(wb, region):
          **{H["kind"]: "公开网页 [web]", H["url"]: "http://www.kuaibk.com/a/1.html"})
 
 
+def _backslash_host(wb, region):  # a browser opens 14z7q.com, not the government site the address seems to name
+    fill(wb, f"urban_sewage_collection_rate·{region}·2024", 72,
+         **{H["kind"]: "公开网页 [web]", H["url"]: "http://14z7q.com\\@www.jinan.gov.cn/a.html"})
+
+
 def _year_outside(wb, region):
     ws, r, heads = request_row(wb, f"urban_sewage_collection_rate·{region}·2024")
     fill(wb, f"urban_sewage_collection_rate·{region}·2024", 72)
@@ -170,6 +175,7 @@ def _conflict(wb, region):
     (_merged, "workbook.merged", None),
     (_no_source, "workbook.source", H["title"]),
     (_uncitable_host, "workbook.host", H["url"]),
+    (_backslash_host, "workbook.url", H["url"]),
     (_year_outside, "workbook.year", "年份 Year"),
     (_conflict, "workbook.conflict", "数值 Value"),
 ])

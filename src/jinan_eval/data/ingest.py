@@ -324,6 +324,7 @@ def ingest(raw_dir: Path, data_dir: Path, plan_id: str | None = None) -> Report:
     outputs: dict[str, pd.DataFrame] = {}
     sources: dict[str, dict] = {}
     stated_targets: list[dict] = []  # targets stated in plans: plan_targets.csv, never observations
+    written_by: dict[str, str] = {}  # observations file → the raw file it comes from
     for path in collected_files(raw_dir):
         name = str(path.relative_to(raw_dir))
         obs_rows = []
@@ -342,7 +343,13 @@ def ingest(raw_dir: Path, data_dir: Path, plan_id: str | None = None) -> Report:
             continue
         frame = pd.DataFrame(obs_rows, columns=OBSERVATIONS.columns)
         frame["base_year"] = frame["base_year"].astype("Int64")
-        outputs[f"observations/{path.stem}.csv"] = frame
+        output = f"observations/{path.stem}.csv"
+        if output in written_by:  # two raw files would write one observations file: neither may replace the other
+            report.error(name, None, None, "ingest.name_collision",
+                         f"{name} and {written_by[output]} would both be written to {output}: rename one of them")
+            continue
+        written_by[output] = name
+        outputs[output] = frame
     events = []
     for path in evidence_files(raw_dir, plan.id):
         name = str(path.relative_to(raw_dir))

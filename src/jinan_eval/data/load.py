@@ -301,10 +301,44 @@ def _check_conflicts(obs: pd.DataFrame, report: Report) -> None:
 
 
 def host_of(url: object) -> str | None:
-    """The host name of a web address, lower-case; None for an empty cell."""
+    """The host name of a web address, lower-case, an internationalised name in its ASCII form; None for an empty
+    cell. Only meaningful for an address url_problem accepts (else a browser may read another host)."""
     if not isinstance(url, str) or not url.strip():
         return None
-    return (urlsplit(url.strip()).hostname or "").lower()
+    host = (urlsplit(url.strip()).hostname or "").lower()
+    try:
+        return host.encode("idna").decode("ascii") if host and not host.isascii() else host
+    except UnicodeError:
+        return host
+
+
+_URL_CONTROL = re.compile(r"[\s\x00-\x1f\x7f\\]")
+
+
+def url_problem(url: object) -> str | None:
+    """Why a web address cannot be published as a link, or None. A browser reads an address by the WHATWG rules: a
+    backslash is a slash, text before an @ in the authority is a user name (so http://a.example\\@b.gov.cn/ opens
+    a.example), a percent escape in the host is decoded. Such addresses are refused, not repaired: the host checked
+    must be the host a reader's browser opens."""
+    if not isinstance(url, str) or not url.strip():
+        return None
+    text = url.strip()
+    if not text.lower().startswith(("http://", "https://")):
+        return f"{_clip_url(text)} is not a web address (http:// or https://)"
+    if _URL_CONTROL.search(text):
+        return f"{_clip_url(text)} holds a backslash, a space or a control character: a browser would read another address"
+    authority = urlsplit(text).netloc
+    if "@" in authority:
+        return f"{_clip_url(text)} names a user before the host (@): a browser would open the part before it"
+    if "%" in authority:
+        return f"{_clip_url(text)} has a percent escape in its host name"
+    if not urlsplit(text).hostname:
+        return f"{_clip_url(text)} names no host"
+    return None
+
+
+def _clip_url(text: str) -> str:
+    return repr(text if len(text) <= 120 else text[:117] + "…")
 
 
 _IP_ADDRESS = re.compile(r"^(\d{1,3}\.){3}\d{1,3}$|^\[?[0-9a-f:]+\]?$")
@@ -353,7 +387,9 @@ def check_sources(sources: pd.DataFrame, obs: pd.DataFrame | None, hosts: pd.Dat
             host = host_of(getattr(rec, column))
             if host is None:
                 continue
-            if _IP_ADDRESS.match(host):
+            if (why := url_problem(getattr(rec, column))) is not None:
+                report.error(rec.at_file, rec.at_line, column, "source.url_form", why)
+            elif _IP_ADDRESS.match(host):
                 report.error(rec.at_file, rec.at_line, column, "source.not_citable",
                              f"{host} is a bare network address, not a publisher's site: cite the publisher's page")
             elif hosts is not None and host_kind(host, kinds) is None:
@@ -387,8 +423,18 @@ def grades(sources: pd.DataFrame, hosts: pd.DataFrame) -> pd.Series:
                      index=sources.index, dtype="object")
 
 
-def check_search_log(log: pd.DataFrame, targets: pd.DataFrame | None, report: Report) -> None:
-    """Each entry names a target or commitment of the plan, once per search date."""
+def check_search_log(log: pd.DataFrame, targets: pd.DataFrame | None, report: Report,
+                     hosts: pd.DataFrame | None = None) -> None:
+    """Each entry names a target or commitment of the plan, once per search date; the nearest miss it links to is a
+    plain web address on a host a reader may be sent to."""
+    kinds = dict(zip(hosts["host"], hosts["kind"])) if hosts is not None else {}
+    for rec in log.itertuples():
+        url = getattr(rec, "closest_url", None)
+        if (why := url_problem(url)) is not None:
+            report.error(rec.at_file, rec.at_line, "closest_url", "search_log.url_form", why)
+        elif host_kind(host_of(url), kinds) == HOST_BLOCKED:
+            report.error(rec.at_file, rec.at_line, "closest_url", "search_log.blocked",
+                         f"{host_of(url)} is a blocked host: the page is never linked; leave the cell empty")
     if targets is not None:
         _rows_not_in(log, "target_id", set(targets["target_id"]), report, "ref.target", "target (targets.csv)")
     repeated = log.duplicated(["target_id", "searched_on"], keep="first")
@@ -557,7 +603,7 @@ def validate(data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None) -> t
                            if f is not None])
         check_sources(sources, cited, hosts, report)
     if search_log is not None:
-        check_search_log(search_log, targets, report)
+        check_search_log(search_log, targets, report, hosts)
     if evidence is not None:
         check_evidence(evidence, targets, sources, plan, report)
     if statements is not None:

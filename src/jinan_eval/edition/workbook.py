@@ -38,7 +38,7 @@ from ..assess.gaps import missing_years, wanted_years
 from ..config import DEFAULT_DATA_DIR
 from ..data import Dataset, load_dataset
 from ..data.ingest import COLLECTED_COLUMNS, EVIDENCE_COLUMNS, EVIDENCE_DIR, ingest
-from ..data.load import host_kind, host_of
+from ..data.load import host_kind, host_of, url_problem
 from ..data.problems import Report
 from ..report.messages import Messages
 from ..store import write_text_atomic
@@ -509,8 +509,8 @@ def _source_problems(kind: str, cell, keys: dict[str, str], hosts: dict[str, str
     problems = [(keys[k], "workbook.source", why) for k in needs if k in keys and not value(k)]
     url = value("url")
     if url:
-        if not url.lower().startswith(("http://", "https://")):
-            problems.append((keys["url"], "workbook.url", f"{url!r} is not a web address (http:// or https://)"))
+        if (bad := url_problem(url)) is not None:
+            problems.append((keys["url"], "workbook.url", bad))
         else:
             host = host_of(url) or ""
             found = host_kind(host, hosts)
