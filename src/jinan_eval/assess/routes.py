@@ -83,26 +83,25 @@ def _joined_qualifiers(values: Iterable[object]) -> str:
     return "/".join(sorted({_text(v) for v in values} - {""}))
 
 
-def _grades(*frames: pd.DataFrame | pd.Series) -> tuple[str, ...]:
-    """The source grades of the rows a position uses ("" where the rows carry none)."""
+def _column(column: str, *frames: pd.DataFrame | pd.Series) -> list[str]:
+    """One column's values over the rows a position uses (a Series is one row; "" where a row carries none)."""
     found = []
     for rows in frames:
         if isinstance(rows, pd.Series):
-            found.append(_text(rows.get("grade")))
-        elif "grade" in rows:
-            found += [_text(g) for g in rows["grade"]]
-    return tuple(found)
+            found.append(_text(rows.get(column)))
+        elif column in rows:
+            found += [_text(v) for v in rows[column]]
+    return found
+
+
+def _grades(*frames: pd.DataFrame | pd.Series) -> tuple[str, ...]:
+    """The source grades of the rows a position uses ("" where the rows carry none)."""
+    return tuple(_column("grade", *frames))
 
 
 def _sources(*frames: pd.DataFrame | pd.Series) -> tuple[str, ...]:
     """The source ids of the rows a position uses, each once, in order."""
-    found = []
-    for rows in frames:
-        if isinstance(rows, pd.Series):
-            found.append(_text(rows.get("source_id")))
-        elif "source_id" in rows:
-            found += [_text(s) for s in rows["source_id"]]
-    return tuple(dict.fromkeys(s for s in found if s))
+    return tuple(dict.fromkeys(s for s in _column("source_id", *frames) if s))
 
 
 def _rows(obs: pd.DataFrame, measure: str) -> pd.DataFrame:

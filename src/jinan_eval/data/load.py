@@ -57,6 +57,14 @@ from .schema import (
 )
 
 
+def departments(text: object) -> list[str]:
+    """The bodies a lead-departments cell names (separated by ；;、,，), each without a parenthetical."""
+    if not isinstance(text, str):
+        return []
+    names = (re.split(r"[（(]", part)[0].strip() for part in re.split(r"[；;、,，]", text))
+    return [n for n in names if n]
+
+
 @dataclass
 class Dataset:
     """The validated data of one plan: the plan, its targets, the catalogue, observations and sources."""
@@ -100,6 +108,16 @@ class Dataset:
         if report_year is not None:
             keep &= obs["year"] <= report_year
         return obs[keep]
+
+    def lead_department(self, section_id: str, indicator_key: object = None) -> str:
+        """The first lead department the plan names for a section; for a section without one (the main targets), the
+        first body the indicator catalogue says holds the figure; "—" when neither names one."""
+        leads = self.sections.set_index("section_id")["lead_departments_zh"].get(section_id)
+        holder = None
+        if isinstance(indicator_key, str) and "holder_zh" in self.indicators.columns:
+            holder = self.indicators.set_index("indicator_key")["holder_zh"].get(indicator_key)
+        named = departments(leads) or departments(holder)
+        return named[0] if named else "—"
 
     def years_with_data(self) -> list[int]:
         """Years with at least one observed figure of the assessed region."""
@@ -511,8 +529,8 @@ def check_statements(statements: pd.DataFrame, targets: pd.DataFrame | None, sec
         _rows_not_in(statements, "source_id", set(sources["source_id"]), report, "ref.source", "source (sources.csv)")
     bodies = set()
     if sections is not None:
-        for text in sections["lead_departments_zh"].dropna():
-            bodies |= {b.strip() for b in str(text).replace(";", "；").split("；") if b.strip()}
+        for text in sections["lead_departments_zh"]:
+            bodies |= set(departments(text))
     holder = dict(zip(indicators["indicator_key"], indicators.get("holder_zh", pd.Series(dtype=object)))) \
         if indicators is not None else {}
     by_id = {r["target_id"]: r for r in targets.to_dict("records")} if targets is not None else {}

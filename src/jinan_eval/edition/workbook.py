@@ -154,17 +154,6 @@ ACCEPTED_MEASURES = {
 }
 
 
-def lead_department(sections: pd.DataFrame, section_id: str, holder: str = "") -> str:
-    """The first lead department the plan names for a section; for a section without one (the main targets),
-    the first body the indicator catalogue says holds the figure."""
-    return _first_lead(sections.set_index("section_id")["lead_departments_zh"].fillna(""), section_id, holder)
-
-
-def _first_lead(leads: pd.Series, section_id: str, holder: str) -> str:
-    text = leads.get(section_id) or holder or ""
-    return re.split(r"[；;、,，（(]", text)[0].strip() or "—"
-
-
 def requests(dataset: Dataset, year: int, lang: str = "zh") -> list[Request]:
     """Every figure the evaluation of report year ``year`` still needs, with what is known about it: the region
     assessed's figures go to the department that holds them, the benchmarks' to the evaluation team."""
@@ -173,7 +162,6 @@ def requests(dataset: Dataset, year: int, lang: str = "zh") -> list[Request]:
     indicators = dataset.indicators.set_index("indicator_key")
     regions = dataset.regions.set_index("region")
     targets = dataset.targets[dataset.targets["kind"].isin(RATED_KINDS) & dataset.targets["indicator_key"].notna()]
-    leads = dataset.sections.set_index("section_id")["lead_departments_zh"].fillna("")
     known_figures: dict[tuple, list] = {}  # what the report already has, by indicator, region and year
     for r in obs.itertuples():
         known_figures.setdefault((r.indicator_key, r.region, r.year), []).append(r)
@@ -189,11 +177,10 @@ def requests(dataset: Dataset, year: int, lang: str = "zh") -> list[Request]:
         definition = ind.get("definition_zh") if isinstance(ind.get("definition_zh"), str) else ""
         if lang == "en" and isinstance(ind.get("definition_en"), str):
             definition = f"{definition}\n{ind['definition_en']}".strip()
-        holder = ind.get("holder_zh") if isinstance(ind.get("holder_zh"), str) else ""
         for region, y in wanted:
             known = "；".join(f"{r.value:g} {r.unit}（{m('measure.' + r.measure)}，{m('period.' + r.period)}）"
                              for r in known_figures.get((key, region, y), []))
-            department = _first_lead(leads, first_target["section_id"], holder) if region == plan.region \
+            department = dataset.lead_department(first_target["section_id"], key) if region == plan.region \
                 else BENCHMARK_SHEET
             out.append(Request(department, {
                 "request_key": f"{key}·{region}·{y}", "targets": served, "indicator_key": key,

@@ -3,8 +3,6 @@ the caveats the plan's configuration states."""
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from ..assess import gaps
@@ -114,11 +112,9 @@ def department_blocks(ctx: Context) -> list:
     for rec in targets[~targets["status"].isin(GAP_STATUSES + (NOT_QUANTIFIED,))].to_dict("records"):
         for body in dict.fromkeys(issuer_of[s] for s in str(rec.get("sources") or "").split(";") if s in issuer_of):
             rated_from.setdefault(body, []).append(rec["target_id"])
-    leads = ctx.dataset.sections.set_index("section_id")["lead_departments_zh"].fillna("")
     open_by: dict[str, list[str]] = {}
     for rec in targets[targets["status"].isin(GAP_STATUSES)].to_dict("records"):
-        holder = ctx.indicator(rec.get("indicator_key") or "").get("holder_zh")
-        body = department_name(re.split(r"[；;、,，（(]", leads.get(rec["section_id"]) or holder or "—")[0])
+        body = department_name(ctx.dataset.lead_department(rec["section_id"], rec.get("indicator_key")))
         open_by.setdefault(body, []).append(rec["target_id"])
     bodies = sorted(set(figures.index) | set(rated_from) | set(open_by))
     lines = [f"<tr><td>{esc(b)}</td><td>{int(figures.get(b, 0))}</td>"

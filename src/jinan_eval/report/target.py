@@ -220,10 +220,11 @@ def partial_sentence(target: dict, ctx: Context) -> str:
     year = _int(target.get("latest_year"))
     value = _float(target.get("target_value"))
     if route == ROUTE_STATEMENT:
-        said = ctx.dataset.statements
-        rows = said[(said["target_id"] == target["target_id"]) & (said["source_id"] == target.get("sources"))] \
-            if said is not None else said
-        rec = rows.sort_values("statement_date").iloc[-1] if rows is not None and len(rows) else None
+        said = ctx.dataset.statements  # the row the assessment used: its key is target, date (reason) and source
+        made = dict(parse_reasons(target.get("reason"))).get("statement")
+        rows = said[(said["target_id"] == target["target_id"]) & (said["statement_date"] == made)
+                    & (said["source_id"] == target.get("sources"))] if said is not None else None
+        rec = rows.iloc[0] if rows is not None and len(rows) else None
         head = m("text.statement_said", body=esc(rec["body_zh" if ctx.zh else "body_en"]),
                  date=esc(rec["statement_date"]), what=esc(rec["what_zh" if ctx.zh else "what_en"])) if rec is not None \
             else ""
