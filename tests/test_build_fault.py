@@ -189,3 +189,29 @@ def test_if_changed_sees_a_changed_data_byte(build_dir: Path, tmp_path: Path):
     regions = data / "regions.csv"
     regions.write_text(regions.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert not is_up_to_date(Edition(YEAR), data, build_dir)
+
+
+def test_the_build_key_covers_the_locked_packages_and_every_file_of_the_package(tmp_path, monkeypatch):
+    """A lock-file bump or an edit of the formula typesetter (tex2svg.cjs) makes `make report` rebuild."""
+    import fnmatch
+    import shutil
+
+    import jinan_eval.edition.book as book
+    from jinan_eval.config import DEFAULT_DATA_DIR, TEMPLATE_DIR
+
+    root = tmp_path / "root"
+    root.mkdir()
+    for name in book.ROOT_INPUTS:
+        shutil.copy(book.ROOT / name, root / name)
+    monkeypatch.setattr(book, "ROOT", root)
+    hashed = []
+    real = book.hash_files
+    monkeypatch.setattr(book, "hash_files", lambda digest, folder, pattern="*", **kw:
+                        hashed.append((Path(folder), pattern)) or real(digest, folder, pattern, **kw))
+    key = book.build_key(book.Edition(YEAR), DEFAULT_DATA_DIR, TEMPLATE_DIR)
+    with (root / "requirements.lock").open("a", encoding="utf-8") as fh:
+        fh.write("# a bumped pin\n")
+    assert book.build_key(book.Edition(YEAR), DEFAULT_DATA_DIR, TEMPLATE_DIR) != key
+    package = Path(book.__file__).resolve().parents[1]
+    assert (package / "edition" / "tex2svg.cjs").exists()
+    assert any(folder == package and fnmatch.fnmatch("tex2svg.cjs", pattern) for folder, pattern in hashed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -11,10 +12,10 @@ import pytest
 from jinan_eval.data.ingest import collected_files, infer_base_year, infer_period, ingest, source_id, split_date
 from jinan_eval.data.problems import DataValidationError
 
-from conftest import PLAN_DIR, PLAN_YAML, SHIPPED_DATA
+from conftest import SHIPPED_DATA, write_data_dir
 
 HEADER = ("indicator_key,indicator_zh,region,year,value,unit,measure,source_title,source_publisher,source_date,"
-          "source_url,locator,note\n")
+          "source_url,locator,note,source_kind\n")
 MAPPING = """\
 collected_key,collected_measure,collected_unit,indicator_key,measure,unit,factor,base_year,note
 pm25,level,μg/m³,pm25_concentration,level,μg/m³,,,
@@ -24,21 +25,24 @@ piles,level,million units,charging_piles,level,万台,100,,
 
 
 def make_layout(tmp_path: Path, rows: str) -> tuple[Path, Path]:
-    raw, data = tmp_path / "raw", tmp_path / "data"
+    """A valid data folder without observations or sources (the ingest writes them), and a raw file of ``rows``."""
+    raw, data = tmp_path / "raw", write_data_dir(tmp_path / "data")
     raw.mkdir()
+    shutil.rmtree(data / "observations")
+    (data / "sources.csv").unlink()
     (data / "mappings").mkdir(parents=True)
     (raw / "air.csv").write_text(HEADER + rows, encoding="utf-8")
     (data / "mappings" / "collected_indicators.csv").write_text(MAPPING, encoding="utf-8")
-    (data / "regions.csv").write_text("region,name_zh,name_en,kind\njinan,济南市,Jinan,city\n", encoding="utf-8")
-    (data / PLAN_DIR).mkdir(parents=True)
-    (data / PLAN_DIR / "plan.yaml").write_text(PLAN_YAML, encoding="utf-8")
+    with (data / "indicators.csv").open("a", encoding="utf-8") as fh:
+        fh.write("pm25_concentration,PM2.5浓度,PM2.5,μg/m³,lower,level,KP1,PM2.5\n"
+                 "charging_piles,充电桩,Charging piles,万台,higher,level,KP1,Piles\n")
     return raw, data
 
 
-ROW_LEVEL = "pm25,PM2.5浓度,济南市,2021,40,μg/m³,level,标题,舜网,2022-01-05,https://e.org/a,第1段,\n"
+ROW_LEVEL = "pm25,PM2.5浓度,济南市,2021,40,μg/m³,level,标题,舜网,2022-01-05,https://e.org/a,第1段,,\n"
 ROW_CUM = ("pm25,PM2.5浓度 较2020年改善,济南市,2024,-26.5,%,cumulative_change,标题二,大众,2025-01-02 (press),"
-           "https://e.org/b,第2段,\n")
-ROW_PILES = "piles,充电桩,济南市,2024,1.5,million units,level,标题三,新华社,,,第3段,PARTIAL YEAR: Jan–Jun\n"
+           "https://e.org/b,第2段,,\n")
+ROW_PILES = "piles,充电桩,济南市,2024,1.5,million units,level,标题三,新华社,,,第3段,PARTIAL YEAR: Jan–Jun,print\n"
 
 
 def test_rows_are_mapped_converted_and_sourced(tmp_path):
@@ -164,7 +168,7 @@ def test_every_collected_row_is_ingested_with_its_source_or_left_out_with_a_reas
 
 
 def test_a_target_stated_in_a_plan_goes_to_plan_targets_never_to_the_observations(tmp_path):
-    target = "pm25,PM2.5浓度目标,济南市,2025,35,μg/m³,level,规划,市政府,2022-01-05,https://e.org/p,第5段,TARGET of the plan\n"
+    target = "pm25,PM2.5浓度目标,济南市,2025,35,μg/m³,level,规划,市政府,2022-01-05,https://e.org/p,第5段,TARGET of the plan,\n"
     raw, data = make_layout(tmp_path, ROW_LEVEL + target)
     ingest(raw, data)
     obs = pd.read_csv(data / "observations" / "air.csv")
@@ -177,12 +181,35 @@ def test_a_target_stated_in_a_plan_goes_to_plan_targets_never_to_the_observation
     assert not (data / "plan_targets.csv").exists()
 
 
-def test_two_raw_files_that_would_write_one_observations_file_are_refused_and_nothing_is_written(tmp_path):
+def test_a_raw_file_in_a_folder_never_writes_over_a_file_of_the_same_name_elsewhere(tmp_path):
+    """raw/workbook/air.csv and raw/air.csv each keep their observations (the output is named by the whole path)."""
     raw, data = make_layout(tmp_path, ROW_LEVEL)
     (raw / "workbook").mkdir()
     (raw / "workbook" / "air.csv").write_text(HEADER + ROW_CUM, encoding="utf-8")  # a workbook named like a file
+    ingest(raw, data)
+    assert len(pd.read_csv(data / "observations" / "air.csv")) == 1
+    assert len(pd.read_csv(data / "observations" / "workbook__air.csv")) == 1
+
+
+def test_two_raw_files_that_would_write_one_observations_file_are_refused_and_nothing_is_written(tmp_path):
+    raw, data = make_layout(tmp_path, ROW_LEVEL)
+    (raw / "workbook").mkdir()
+    (raw / "workbook" / "air.csv").write_text(HEADER + ROW_CUM, encoding="utf-8")
+    (raw / "workbook__air.csv").write_text(HEADER + ROW_LEVEL, encoding="utf-8")  # the same output name
     with pytest.raises(DataValidationError) as exc:
         ingest(raw, data)
     [problem] = [p for p in exc.value.report.errors if p.rule == "ingest.name_collision"]
-    assert "air.csv" in problem.message and "workbook" in problem.file + problem.message
+    assert "workbook__air.csv" in problem.message and "workbook/air.csv" in problem.file + problem.message
     assert not (data / "observations").exists()
+
+
+def test_mapping_files_saved_by_excel_as_csv_utf8_are_read(tmp_path):
+    """Excel's "CSV UTF-8" starts the file with a byte-order mark: every table of data/ goes through the one reader."""
+    raw, data = make_layout(tmp_path, ROW_LEVEL + ROW_CUM)
+    for rel in ("mappings/collected_indicators.csv", "indicators.csv", "regions.csv"):
+        path = data / rel
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    (data / "mappings" / "row_overrides.csv").write_bytes(
+        "\ufefffile,line,column,value,reason\nair.csv,2,period,year,checked\n".encode("utf-8"))
+    ingest(raw, data)
+    assert list(pd.read_csv(data / "observations" / "air.csv")["indicator_key"]) == ["pm25_concentration"] * 2

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from jinan_eval.report import context, project, sources
 from jinan_eval.report.tables import observation_table
 from jinan_eval.report.text import esc
@@ -180,3 +182,21 @@ def test_numbers_in_prose_have_separators_and_no_float_noise():
     assert num(498000, 3) == "498,000" and num(0.8999999999999999, 2) == "0.9"
     assert num(1913, 0) == "1,913" and num(100, 0) == "100" and num(-0.0001, 2) == "0"
     assert num(12345.678, 1) == "12,345.7" and num(float("nan")) == "—"
+
+
+@pytest.mark.parametrize("status, says, never", [
+    ("met_early", "提前达到", "此后每年需变化"),  # reached early: it can still be lost; no pace needed
+    ("achieved", None, "此后每年需变化"),  # reached in the target year: neither "early" nor a pace
+    ("on_track", "此后每年需变化", "提前达到"),  # still to be reached: the pace it needs
+])
+def test_the_sentence_of_a_rated_target_fits_its_status(status, says, never):
+    from jinan_eval.report.messages import Messages
+    from jinan_eval.report.text import progress_sentence
+
+    target = {"kind": "reduction_vs_base"}
+    row = {"status": status, "latest_year": 2025 if status == "achieved" else 2023, "base_year": 2020,
+           "achieved_change": -15.2, "progress": 1.03 if status != "on_track" else 0.7, "expected_progress": 0.6,
+           "required_annual_rate": -1.2, "report_year": 2025}
+    sentence = progress_sentence(target, row, "%", Messages("zh"))
+    assert never not in sentence and (says is None or says in sentence)
+    assert status != "achieved" or "提前" not in sentence

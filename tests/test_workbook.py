@@ -93,7 +93,10 @@ def test_round_trip_a_filled_workbook_rates_the_targets_it_completes(blank, tmp_
     assert after["KP10-7"] == "on_track" and after["KP10-4"] not in GAP_STATUSES
     page = "".join(getattr(b, "text", "") for b in project.targets(Context(dataset, YEAR, "zh"), "KP10"))
     assert "KP10-7" in page and "进度正常" in page
-    assert (data / "raw" / "workbook" / "filled.csv").read_text(encoding="utf-8").count("sheet ") == 3  # provenance
+    # stored under the department the figures were asked of, whatever the file was called; provenance in each row
+    stored = sorted(p.name for p in (data / "raw" / "workbook").glob("*.csv"))
+    assert stored == ["市住房城乡建设局.csv"]
+    assert (data / "raw" / "workbook" / stored[0]).read_text(encoding="utf-8").count("filled.xlsx (sha256") == 3
 
     # the same workbook again adds nothing
     once = snapshot(data)
@@ -322,7 +325,8 @@ def test_several_workbooks_at_once_all_or_nothing_and_a_corrected_one_replaces_i
     fill(water, f"urban_sewage_collection_rate·{region}·2024", 73)
     water.save(a)
     again = ingest_workbooks([a], data)
-    assert again.replaced == {"water.xlsx": 1}
+    assert again.replaced == {"市住房城乡建设局": [f"urban_sewage_collection_rate·济南市·2024: 72 → 73 (water.xlsx, "
+                                               f"read {dt.date.today().isoformat()})"]}
     obs = load_dataset(data).observations
     rate = obs[(obs["indicator_key"] == "urban_sewage_collection_rate") & (obs["year"] == 2024) & (obs["region"] == region)]
     assert list(rate["value"]) == [73.0]

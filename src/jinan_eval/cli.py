@@ -13,7 +13,7 @@ from pathlib import Path
 from .config import BUILD_DIR, DEFAULT_DATA_DIR, LANGS
 from .data import DataValidationError, load_dataset, validate
 from .edition.startup import skip_unused_imports
-from .store import BuildLocked
+from .store import BuildLocked, Busy, data_lock
 
 
 def _print_report(report, *, quiet_warnings: bool = False) -> None:
@@ -48,14 +48,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     if args.workbook:
         return _ingest_workbook(args)
+    raw_dir = Path(args.raw_dir) if args.raw_dir else Path(args.data_dir) / "raw"
     try:
-        report = ingest(Path(args.raw_dir), Path(args.data_dir), args.plan)
+        report = ingest(raw_dir, Path(args.data_dir), args.plan)
     except DataValidationError as exc:
         _print_report(exc.report)
         print(f"FAILED: nothing written; {len(exc.report.errors)} error(s)", file=sys.stderr)
         return 1
+    except OSError as exc:  # a full or read-only disk: the data folder is as it was
+        return _not_written(exc, args.data_dir)
     _print_report(report, quiet_warnings=True)
-    print(f"OK: ingested {args.raw_dir} into {args.data_dir}")
+    print(f"OK: ingested {raw_dir} into {args.data_dir}")
     return 0
 
 
@@ -74,14 +77,18 @@ def _ingest_workbook(args: argparse.Namespace) -> int:
             print(f"  refused: {where}: {len(rows)} row(s)", file=sys.stderr)
         print(f"FAILED: nothing written; {len(exc.report.errors)} problem(s) in {names}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        return _not_written(exc, args.data_dir)
     for problem in result.warnings:
         print(problem, file=sys.stderr)
     print("workbook › sheet: requested, answered, still open")
     for (workbook, sheet), asked in result.requested.items():
         got = result.read.get((workbook, sheet), 0)
         print(f"  {workbook} › {sheet}: {asked}, {got}, {max(asked - got, 0)}")
-    for workbook, n in result.replaced.items():
-        print(f"  {workbook}: replaces the {n} row(s) of its earlier reading")
+    for department, rows in result.replaced.items():
+        print(f"  {department}: {len(rows)} earlier row(s) replaced")
+        for row in rows:
+            print(f"    {row}")
     if result.newly_rated:
         print(f"  targets now rated: {', '.join(result.newly_rated)}")
     print(f"OK: {result.figures} figure(s) and {result.evidence} evidence row(s) from {names} "
@@ -89,15 +96,56 @@ def _ingest_workbook(args: argparse.Namespace) -> int:
     return 0
 
 
+def _not_written(exc: OSError, data_dir: str) -> int:
+    """A disk that is full or cannot be written: one line, and the data folder left exactly as it was."""
+    what = exc.strerror or type(exc).__name__
+    where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+    print(f"FAILED: could not write the data folder {data_dir}: {what}{where}; nothing was changed",
+          file=sys.stderr)
+    return 1
+
+
 def cmd_workbook(args: argparse.Namespace) -> int:
     from .edition.workbook import write_request_workbook
 
+    out = Path(args.out)
+    if (refused := _workbook_out_problem(out, Path(args.data_dir), args.force)) is not None:
+        print(f"FAILED: {refused}; nothing was written", file=sys.stderr)
+        return 1
+
     def write(dataset, year) -> int:
-        counts = write_request_workbook(dataset, year, Path(args.out))
+        existed = out.exists()
+        try:  # a temporary file beside the target, then one rename: a failure leaves what was there
+            counts = write_request_workbook(dataset, year, out)
+        except OSError as exc:  # a full disk, a read-only or missing folder …
+            what = exc.strerror or type(exc).__name__
+            print(f"FAILED: could not write {args.out}: {what}; "
+                  + ("the existing file was left as it was" if existed else "nothing was written"), file=sys.stderr)
+            return 1
         print(f"OK: {args.out}: " + ", ".join(f"{name} {n}" for name, n in counts.items()))
         return 0
 
     return _for_year(args, write)
+
+
+def _workbook_out_problem(out: Path, data_dir: Path, force: bool) -> str | None:
+    """Why ``workbook --out`` may not write ``out``, or None: it must be an .xlsx file outside the data folder, not a
+    folder, and not an existing file unless ``--force``."""
+    if out.suffix.lower() != ".xlsx":
+        return f"{out} does not end in .xlsx: the request workbook is an .xlsx file (e.g. --out requests-2025.xlsx)"
+    try:
+        target, data = out.resolve(), data_dir.resolve()
+    except (OSError, RuntimeError) as exc:  # a loop of links …
+        return f"{out}: {exc}"
+    if target == data or target.is_relative_to(data):
+        return f"{out} is inside the data folder {data_dir}: write the workbook somewhere else"
+    if out.is_dir():
+        return f"{out} is a folder: name the .xlsx file to write"
+    if out.exists() and not out.is_file():
+        return f"{out} is not a regular file"
+    if (out.exists() or out.is_symlink()) and not force:
+        return f"{out} already exists: give --force to replace it, or another file name"
+    return None
 
 
 def _for_year(args: argparse.Namespace, action) -> int:
@@ -163,7 +211,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     from .edition.run import NotebookFailed
 
-    data_dir, build_dir = Path(args.data_dir), Path(args.build_dir)
+    data_dir, build_dir = Path(args.data_dir), Path(args.build_dir).resolve()  # the kernels run elsewhere
     try:
         if args.all:
             built = build_all(args.lang, args.force, data_dir, build_dir, jobs=args.jobs, plan_id=args.plan)
@@ -216,7 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("ingest", help="turn collected CSVs (data/raw) into data/observations and data/sources.csv")
-    p.add_argument("--raw-dir", default=str(DEFAULT_DATA_DIR / "raw"))
+    p.add_argument("--raw-dir", default=None, help="collected CSVs (default: the data folder's raw/)")
     p.add_argument("--workbook", nargs="+", metavar="XLSX",
                    help="filled data-request workbooks (.xlsx) to read in instead, one or several (all or nothing)")
     _common(p)
@@ -224,7 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("workbook", help="write the data-request workbook of one report year (.xlsx)")
     p.add_argument("--year", type=int, required=True)
-    p.add_argument("--out", required=True, help="the .xlsx file to write")
+    p.add_argument("--out", required=True, help="the .xlsx file to write (not inside the data folder)")
+    p.add_argument("--force", action="store_true", help="replace the file if it exists")
     _common(p)
     p.set_defaults(func=cmd_workbook)
 
@@ -258,7 +307,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     skip_unused_imports()  # before a command imports jsonschema (through Altair or Jupyter Book): edition/startup.py
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        if args.command == "ingest":  # an ingest takes the data folder's exclusive lock itself
+            return args.func(args)
+        with data_lock(Path(args.data_dir), exclusive=False):  # the others read it: no ingest meanwhile
+            return args.func(args)
+    except Busy as exc:
+        print(f"BUSY: {exc}\nNothing was changed.", file=sys.stderr)
+        return 4
 
 
 if __name__ == "__main__":

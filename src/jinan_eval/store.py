@@ -7,6 +7,9 @@
   kill before that leaves it there, and the next build clears the staging area.
 * ``build_lock``: one build at a time per build directory (an advisory ``flock``, released by the kernel even when
   the process is killed); a second build refuses at once and names the process that holds the lock.
+* ``data_lock`` / ``data_transaction``: the data folder is read by builds (shared) and changed by ingests
+  (exclusive), under one lock file beside it; an ingest changes a copy of the whole folder and puts it in the
+  folder's place with the same one-step exchange, so the folder holds the old state or the new, never a mix.
 * ``checkpoint``: named points of a build at which a test can have the process killed (``JINAN_EVAL_KILL_AT``).
 """
 
@@ -112,7 +115,15 @@ def swap_directory(staging: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-class BuildLocked(RuntimeError):
+class Busy(RuntimeError):
+    """Another process holds a lock this command needs; nothing was changed."""
+
+
+class BuildLocked(Busy):
+    pass
+
+
+class DataBusy(Busy):
     pass
 
 
@@ -187,3 +198,120 @@ def clear_leftovers(build_dir: Path) -> list[Path]:
     for path in found:
         shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
     return found
+
+
+def data_lock_file(data_dir: Path) -> Path:
+    """The data folder's lock: beside the folder (an ingest exchanges the folder itself)."""
+    data_dir = Path(data_dir).resolve()
+    return data_dir.parent / f".{data_dir.name}.lock"
+
+
+def _flock_holders(fd: int) -> list[str]:
+    """The processes holding a ``flock`` on the file open at ``fd`` (Linux ``/proc/locks``), for the message."""
+    st = os.fstat(fd)
+    inode = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    try:
+        lines = Path("/proc/locks").read_text().splitlines()
+    except OSError:
+        return []
+    return sorted({f[4] for f in (line.split() for line in lines) if len(f) > 5 and f[1] == "FLOCK" and f[5] == inode
+                   and f[4] != str(os.getpid())})
+
+
+_data_held: dict[Path, list] = {}  # lock file → [fd or None, count, exclusive]
+
+
+@contextlib.contextmanager
+def data_lock(data_dir: Path, exclusive: bool):
+    """Hold the data folder's lock for the block: shared to read it (builds, validation), exclusive to change it
+    (ingests). Re-entrant within one process (an exclusive hold covers a shared request). A conflicting holder
+    makes it raise :class:`DataBusy` at once, naming the process. A folder whose lock file cannot be created
+    (a read-only disk) can be read without it: nothing can change it."""
+    if not Path(data_dir).is_dir():  # nothing to protect (the command reports the missing folder itself)
+        yield
+        return
+    key = data_lock_file(data_dir)
+    held = _data_held.get(key)
+    if held is not None:
+        if exclusive and not held[2]:
+            raise DataBusy("this process reads the data folder and cannot change it at the same time")
+        held[1] += 1
+        try:
+            yield
+        finally:
+            held[1] -= 1
+        return
+    try:
+        fd = os.open(key, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        if exclusive:
+            raise
+        fd = None
+    try:
+        if fd is not None:
+            try:
+                fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+            except BlockingIOError:
+                who = ", ".join(_flock_holders(fd)) or "unknown"
+                doing = "is being read (a build or a check) or changed" if exclusive else "is being changed (an ingest)"
+                raise DataBusy(f"the data folder {Path(data_dir)} {doing} by process {who}; "
+                               "run this again when it has finished") from None
+        _data_held[key] = [fd, 1, exclusive]
+        try:
+            yield
+        finally:
+            del _data_held[key]
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def data_leftovers(data_dir: Path) -> list[Path]:
+    """What a killed ingest may leave: its copy of the folder beside it, and (from earlier versions) temporary
+    files inside it."""
+    data_dir = Path(data_dir).resolve()
+    found = [p for p in data_dir.parent.glob(f".{data_dir.name}.staging-*")]
+    if data_dir.is_dir():
+        found += [p for p in data_dir.rglob(".*.tmp") if p.is_file()]
+    return found
+
+
+@contextlib.contextmanager
+def data_transaction(data_dir: Path):
+    """Change the data folder as one step: yields a copy of it (beside it, on the same file system) for the
+    block to change and check; when the block ends without an exception the copy takes the folder's place in
+    one atomic exchange. An exception, or a kill at any point, leaves the folder as it was (or, after the
+    exchange, wholly new); the next transaction removes what a killed one left. Holds the exclusive data lock."""
+    data_dir = Path(data_dir).resolve()
+    with data_lock(data_dir, exclusive=True):
+        for path in data_leftovers(data_dir):
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{data_dir.name}.staging-", dir=data_dir.parent))
+        try:
+            shutil.copytree(data_dir, staging, symlinks=True, dirs_exist_ok=True)
+            checkpoint("ingest-staged")
+            yield staging
+            checkpoint("ingest-checked")
+            swap_directory(staging, data_dir)
+            checkpoint("ingest-published")
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_bytes_atomic(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to ``path`` through a temporary file in the same directory, then rename: a full disk or a
+    kill leaves the file that was there (or none), never a half-written one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, PUBLISHED_MODE)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

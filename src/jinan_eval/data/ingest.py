@@ -2,8 +2,9 @@
 
 The collectors' CSVs (``data/raw/**/*.csv``, columns ``indicator_key, indicator_zh, region, year, value, unit,
 measure, source_title, source_publisher, source_date, source_url, locator, note``) are copied into the
-repository unchanged. This module turns every row into one row of ``data/observations/<file>.csv`` plus a row
-of ``data/sources.csv``:
+repository unchanged. This module turns every row into one row of ``data/observations/<file>.csv`` (the raw file's path under
+``raw/``, folders joined by ``__``: ``raw/workbook/x.csv`` → ``observations/workbook__x.csv``) plus a row of
+``data/sources.csv``:
 
 * indicator, measure and unit go through the explicit mapping table ``data/mappings/collected_indicators.csv``
   (one row per collected key × measure × unit; an unmapped combination is an error, never a silent rename);
@@ -14,12 +15,12 @@ of ``data/sources.csv``:
 * rows that state a plan's target (key ending in ``_target`` or note starting with ``TARGET``) go to
   ``data/plan_targets.csv``: context, never observations, never rated or requested.
 
-Nothing is written unless every row ingests cleanly.
+Nothing is written unless every row ingests cleanly and the new data folder passes validation: the ingest
+changes a copy of the folder and puts it in the folder's place in one step (``store.data_transaction``).
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import PlanConfigError, load_plan_config
-from ..store import write_frames_atomic
+from ..store import data_transaction, write_frames_atomic
 from ..vocabulary import MEASURES_NEEDING_BASE_YEAR, OBSERVATION_MEASURES, OBSERVED, PERCENT_MEASURES, PLAN_TARGET
 from .problems import DataValidationError, Report
 from .read import decode_bytes, parse_rows, read_file_bytes
@@ -78,33 +79,38 @@ def split_date(text: str) -> tuple[str | None, str | None]:
     return match.group(1), rest or None
 
 
+def _table(path: Path, report: Report, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """(line, cells) of a table of data/ (a mapping, the indicators, the regions) through the one reader: any
+    encoding it repairs (a BOM, GBK), a missing column named, never a traceback; an absent file has no rows."""
+    if not path.exists():
+        return []
+    return read_collected(path, path.name, report, columns)
+
+
 def read_mapping(path: Path, report: Report) -> dict[tuple[str, str, str], Mapping]:
     name = path.name
     mapping: dict[tuple[str, str, str], Mapping] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        for line, row in enumerate(csv.DictReader(fh), start=2):
-            key = (row["collected_key"], row["collected_measure"], row["collected_unit"])
-            if key in mapping:
-                report.error(name, line, "collected_key", "mapping.duplicate", f"{key} is mapped twice")
-            try:
-                factor = float(row["factor"] or 1)
-                base = int(row["base_year"]) if row["base_year"] else None
-            except ValueError as exc:
-                report.error(name, line, "factor", "mapping.number", str(exc))
-                continue
-            mapping[key] = Mapping(row["indicator_key"], row["measure"], row["unit"], factor, base)
+    for line, row in _table(path, report, ("collected_key", "collected_measure", "collected_unit",
+                                           "indicator_key", "measure", "unit", "factor", "base_year")):
+        key = (row["collected_key"], row["collected_measure"], row["collected_unit"])
+        if key in mapping:
+            report.error(name, line, "collected_key", "mapping.duplicate", f"{key} is mapped twice")
+        try:
+            factor = float(row["factor"] or 1)
+            base = int(row["base_year"]) if row["base_year"] else None
+        except ValueError as exc:
+            report.error(name, line, "factor", "mapping.number", str(exc))
+            continue
+        mapping[key] = Mapping(row["indicator_key"], row["measure"], row["unit"], factor, base)
     return mapping
 
 
 def catalogue_mapping(data_dir: Path) -> dict[tuple[str, str, str], Mapping]:
     """A row that already speaks the catalogue (its indicator key, an observation measure and the indicator's
     unit, or % for a percentage change) maps onto itself, as the request workbook writes its rows."""
-    path = data_dir / "indicators.csv"
-    if not path.exists():
-        return {}
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     mapping = {}
-    for key, unit in zip(frame["indicator_key"], frame["unit"]):
+    for _, row in _table(data_dir / "indicators.csv", Report(), ("indicator_key", "unit")):  # load reports problems
+        key, unit = row["indicator_key"], row["unit"]
         for measure in OBSERVATION_MEASURES:
             own = "%" if measure in PERCENT_MEASURES else unit
             mapping[(key, measure, own)] = Mapping(key, measure, own, 1.0, None)
@@ -113,19 +119,19 @@ def catalogue_mapping(data_dir: Path) -> dict[tuple[str, str, str], Mapping]:
 
 def read_overrides(path: Path, report: Report) -> dict[tuple[str, int], dict[str, str]]:
     overrides: dict[tuple[str, int], dict[str, str]] = {}
-    if not path.exists():
-        return overrides
-    with path.open(encoding="utf-8", newline="") as fh:
-        for line, row in enumerate(csv.DictReader(fh), start=2):
-            if row["column"] not in OVERRIDABLE:
-                report.error(path.name, line, "column", "override.column",
-                             f"{row['column']!r} cannot be overridden (only {', '.join(OVERRIDABLE)})")
-                continue
-            if not row.get("reason"):
-                report.error(path.name, line, "reason", "override.reason", "every override needs a reason")
-            fix = overrides.setdefault((row["file"], int(row["line"])), {})
-            fix[row["column"]] = row["value"]
-            fix[REASON_PREFIX + row["column"]] = row.get("reason") or ""
+    for line, row in _table(path, report, ("file", "line", "column", "value", "reason")):
+        if row["column"] not in OVERRIDABLE:
+            report.error(path.name, line, "column", "override.column",
+                         f"{row['column']!r} cannot be overridden (only {', '.join(OVERRIDABLE)})")
+            continue
+        if not row.get("reason"):
+            report.error(path.name, line, "reason", "override.reason", "every override needs a reason")
+        if not row["line"].isdigit():
+            report.error(path.name, line, "line", "override.line", f"{row['line']!r} is not a line number")
+            continue
+        fix = overrides.setdefault((row["file"], int(row["line"])), {})
+        fix[row["column"]] = row["value"]
+        fix[REASON_PREFIX + row["column"]] = row.get("reason") or ""
     return overrides
 
 
@@ -251,28 +257,22 @@ def source_row(title: str, issuer: str, date_text: str, url_text: str, locator: 
 def read_source_corrections(path: Path, report: Report) -> dict[str, dict[str, str]]:
     """source_id → the fields a reviewed correction sets (non-empty cells of CORRECTABLE columns), with a reason."""
     corrections: dict[str, dict[str, str]] = {}
-    if not path.exists():
-        return corrections
-    with path.open(encoding="utf-8", newline="") as fh:
-        for line, row in enumerate(csv.DictReader(fh), start=2):
-            if not (row.get("reason") or "").strip():
-                report.error(path.name, line, "reason", "correction.reason", "every correction needs a reason")
-            if row["source_id"] in corrections:
-                report.error(path.name, line, "source_id", "correction.duplicate", "one row per source")
-            corrections[row["source_id"]] = {k: row[k].strip() for k in CORRECTABLE if (row.get(k) or "").strip()}
+    for line, row in _table(path, report, ("source_id", "reason")):
+        if not (row.get("reason") or "").strip():
+            report.error(path.name, line, "reason", "correction.reason", "every correction needs a reason")
+        if row["source_id"] in corrections:
+            report.error(path.name, line, "source_id", "correction.duplicate", "one row per source")
+        corrections[row["source_id"]] = {k: row[k].strip() for k in CORRECTABLE if (row.get(k) or "").strip()}
     return corrections
 
 
 def read_dropped_sources(path: Path, report: Report) -> dict[str, str]:
     """source_id → why its figures are left out (no citable copy of the document could be found)."""
     dropped: dict[str, str] = {}
-    if not path.exists():
-        return dropped
-    with path.open(encoding="utf-8", newline="") as fh:
-        for line, row in enumerate(csv.DictReader(fh), start=2):
-            if not (row.get("reason") or "").strip():
-                report.error(path.name, line, "reason", "dropped.reason", "every dropped source needs a reason")
-            dropped[row["source_id"]] = row.get("reason", "")
+    for line, row in _table(path, report, ("source_id", "reason")):
+        if not (row.get("reason") or "").strip():
+            report.error(path.name, line, "reason", "dropped.reason", "every dropped source needs a reason")
+        dropped[row["source_id"]] = row.get("reason", "")
     return dropped
 
 
@@ -304,8 +304,29 @@ def ingest_evidence(path: Path, name: str, report: Report) -> list[tuple[dict, d
     return pairs
 
 
+def observations_name(raw_name: str) -> str:
+    """The observations file of a raw file (its path under ``raw/``): folders joined by ``__``, so that
+    ``raw/workbook/x.csv`` and ``raw/x.csv`` can never write the same file."""
+    return "observations/" + "__".join(Path(raw_name).with_suffix("").parts) + ".csv"
+
+
 def ingest(raw_dir: Path, data_dir: Path, plan_id: str | None = None) -> Report:
-    """Ingest every collected CSV under ``raw_dir`` into ``data_dir``; raises if any row fails.
+    """Ingest every collected CSV under ``raw_dir`` into ``data_dir`` as one transaction: the new folder is made
+    from a copy, validated in full and only then put in the folder's place; raises (nothing changed) if any row
+    fails or the result does not validate. Returns the report (warnings)."""
+    from .load import load_dataset
+
+    data_dir, raw_dir = Path(data_dir).resolve(), Path(raw_dir).resolve()
+    with data_transaction(data_dir) as staged:
+        inside = raw_dir.is_relative_to(data_dir)
+        report = ingest_into(staged / raw_dir.relative_to(data_dir) if inside else raw_dir, staged, plan_id)
+        load_dataset(staged, plan_id)
+    return report
+
+
+def ingest_into(raw_dir: Path, data_dir: Path, plan_id: str | None = None) -> Report:
+    """Ingest every collected CSV under ``raw_dir`` into the folder ``data_dir`` in place (the caller's copy:
+    see :func:`ingest`); raises if any row fails.
 
     Figures counted over the plan period (十四五以来) take the base year of the plan in ``data_dir``."""
     report = Report()
@@ -317,8 +338,8 @@ def ingest(raw_dir: Path, data_dir: Path, plan_id: str | None = None) -> Report:
         raise DataValidationError(report) from None
     mapping = catalogue_mapping(data_dir) | read_mapping(data_dir / MAPPING_FILE, report)
     overrides = read_overrides(data_dir / OVERRIDES_FILE, report)
-    regions_frame = pd.read_csv(data_dir / "regions.csv", dtype=str)
-    regions = dict(zip(regions_frame["name_zh"], regions_frame["region"]))
+    regions = {row["name_zh"]: row["region"] for _, row in _table(data_dir / "regions.csv", report,
+                                                                   ("region", "name_zh"))}
     corrections = read_source_corrections(data_dir / SOURCE_CORRECTIONS_FILE, report)
     dropped = read_dropped_sources(data_dir / DROPPED_SOURCES_FILE, report)
     outputs: dict[str, pd.DataFrame] = {}
@@ -343,7 +364,7 @@ def ingest(raw_dir: Path, data_dir: Path, plan_id: str | None = None) -> Report:
             continue
         frame = pd.DataFrame(obs_rows, columns=OBSERVATIONS.columns)
         frame["base_year"] = frame["base_year"].astype("Int64")
-        output = f"observations/{path.stem}.csv"
+        output = observations_name(name)
         if output in written_by:  # two raw files would write one observations file: neither may replace the other
             report.error(name, None, None, "ingest.name_collision",
                          f"{name} and {written_by[output]} would both be written to {output}: rename one of them")

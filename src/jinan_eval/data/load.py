@@ -8,6 +8,7 @@ and search log → target: each link is checked, and every problem is reported w
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -323,7 +324,10 @@ def host_of(url: object) -> str | None:
     cell. Only meaningful for an address url_problem accepts (else a browser may read another host)."""
     if not isinstance(url, str) or not url.strip():
         return None
-    host = (urlsplit(url.strip()).hostname or "").lower()
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+    except ValueError:  # an address urlsplit cannot read (an unclosed [): no host
+        return None
     try:
         return host.encode("idna").decode("ascii") if host and not host.isascii() else host
     except UnicodeError:
@@ -345,7 +349,10 @@ def url_problem(url: object) -> str | None:
         return f"{_clip_url(text)} is not a web address (http:// or https://)"
     if _URL_CONTROL.search(text):
         return f"{_clip_url(text)} holds a backslash, a space or a control character: a browser would read another address"
-    authority = urlsplit(text).netloc
+    try:
+        authority = urlsplit(text).netloc
+    except ValueError:
+        return f"{_clip_url(text)} cannot be read as a web address"
     if "@" in authority:
         return f"{_clip_url(text)} names a user before the host (@): a browser would open the part before it"
     if "%" in authority:
@@ -363,13 +370,46 @@ _IP_ADDRESS = re.compile(r"^(\d{1,3}\.){3}\d{1,3}$|^\[?[0-9a-f:]+\]?$")
 
 
 def host_kind(host: str | None, kinds: dict[str, str]) -> str | None:
-    """The kind of a host: as hosts.csv lists it; else official for a government site by its name (…gov.cn); else
-    None (unlisted)."""
+    """The kind of a host: as hosts.csv lists it; else blocked under a blocked host (m.14z7q.com is 14z7q.com's);
+    else official for a government site by its name (…gov.cn); else None (unlisted)."""
     if not host:
         return None
+    host = host.lower().rstrip(".")
     if host in kinds:
         return kinds[host]
+    labels = host.split(".")
+    if any(kinds.get(".".join(labels[i:])) == HOST_BLOCKED for i in range(1, len(labels))):
+        return HOST_BLOCKED
     return HOST_OFFICIAL if is_official_host(host) else None
+
+
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def date_problem(value: object, today: dt.date | None = None) -> tuple[str, str] | None:
+    """Why an ISO date cell (YYYY, YYYY-MM or YYYY-MM-DD) cannot stand, as (rule, message), or None: it must be a
+    calendar date (no month 13, no 30 February) and not lie in the future (a year or month is in the future when
+    its first day is). A cell of another form is left to the table's pattern check."""
+    match = _ISO_DATE.match(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        return None
+    try:
+        first = dt.date(int(match[1]), int(match[2] or 1), int(match[3] or 1))
+    except ValueError:
+        return "date.not_a_date", f"{value} is not a calendar date"
+    today = today or dt.date.today()
+    if first > today:
+        return "date.future", f"{value} lies in the future (today is {today.isoformat()})"
+    return None
+
+
+def _check_dates(frame: pd.DataFrame, columns: tuple[str, ...], report: Report) -> None:
+    """Every date cell of ``columns`` is a calendar date, not in the future (date_problem)."""
+    today = dt.date.today()
+    for column in (c for c in columns if c in frame.columns):
+        for value, at_file, at_line in zip(frame[column], frame["at_file"], frame["at_line"]):
+            if (found := date_problem(value, today)) is not None:
+                report.error(at_file, at_line, column, *found)
 
 
 def source_kind(value: object) -> str:
@@ -396,16 +436,18 @@ def check_sources(sources: pd.DataFrame, obs: pd.DataFrame | None, hosts: pd.Dat
     no source is left unused."""
     kinds = dict(zip(hosts["host"], hosts["kind"])) if hosts is not None else {}
     reasons = dict(zip(hosts["host"], hosts["reason"])) if hosts is not None else {}
+    _check_dates(sources, ("date", "retrieved_on"), report)
     for rec in sources.itertuples():
         for column, why in _KIND_NEEDS.get(source_kind(getattr(rec, "kind", None)), ()):
             value = getattr(rec, column, None)
             if value is None or pd.isna(value) or not str(value).strip():
                 report.error(rec.at_file, rec.at_line, column, "source.needs", why)
         for column in ("retrieved_from", "url"):
-            host = host_of(getattr(rec, column))
-            if host is None:
+            value = getattr(rec, column)
+            if not isinstance(value, str) or not value.strip():
                 continue
-            if (why := url_problem(getattr(rec, column))) is not None:
+            host = host_of(value)
+            if (why := url_problem(value)) is not None:
                 report.error(rec.at_file, rec.at_line, column, "source.url_form", why)
             elif _IP_ADDRESS.match(host):
                 report.error(rec.at_file, rec.at_line, column, "source.not_citable",
@@ -414,10 +456,10 @@ def check_sources(sources: pd.DataFrame, obs: pd.DataFrame | None, hosts: pd.Dat
                 report.warning(rec.at_file, rec.at_line, column, "source.unknown_host",
                                f"{host} is not in hosts.csv and not a government site: read as a copy (grade C) "
                                "until it is listed with its kind (official, outlet, copy or blocked)")
-            elif kinds.get(host) == HOST_BLOCKED:
+            elif host_kind(host, kinds) == HOST_BLOCKED:
                 report.error(rec.at_file, rec.at_line, column, "source.not_citable",
-                             f"{host} is a blocked host ({reasons.get(host)}): find a citable copy of the document "
-                             "or leave the figure out")
+                             f"{host} is a blocked host ({reasons.get(host, 'a name under a blocked host')}): find a "
+                             "citable copy of the document or leave the figure out")
     if obs is not None:
         unused = sources.loc[~sources["source_id"].isin(set(obs["source_id"]))]
         for rec in unused.itertuples():
@@ -446,6 +488,7 @@ def check_search_log(log: pd.DataFrame, targets: pd.DataFrame | None, report: Re
     """Each entry names a target or commitment of the plan, once per search date; the nearest miss it links to is a
     plain web address on a host a reader may be sent to."""
     kinds = dict(zip(hosts["host"], hosts["kind"])) if hosts is not None else {}
+    _check_dates(log, ("searched_on",), report)
     for rec in log.itertuples():
         url = getattr(rec, "closest_url", None)
         if (why := url_problem(url)) is not None:
@@ -478,9 +521,10 @@ def issuance_only(text: object) -> bool:
 
 def check_evidence(evidence: pd.DataFrame, targets: pd.DataFrame | None, sources: pd.DataFrame | None,
                    plan: PlanConfig, report: Report) -> None:
-    """Each event names a commitment of the plan, a source that exists, and a date within the plan period; an event
-    that only issues a plan, notice or arrangement is ``issued`` (it cannot support more than "planned"); a part is
-    named only for a milestone, and only one the milestone names."""
+    """Each event names a commitment of the plan, a source that exists, and a date within the plan period (a calendar
+    date, not in the future); an event that only issues a plan, notice or arrangement is ``issued`` (it cannot support
+    more than "planned"); a part is named only for a milestone, and only one the milestone names."""
+    _check_dates(evidence, ("event_date",), report)
     for rec in evidence.itertuples():
         if getattr(rec, "event", EVENT_ISSUED) != EVENT_ISSUED and issuance_only(rec.what_zh):
             report.error(rec.at_file, rec.at_line, "event", "evidence.issuance",
@@ -524,7 +568,9 @@ def check_statements(statements: pd.DataFrame, targets: pd.DataFrame | None, sec
                      indicators: pd.DataFrame | None, sources: pd.DataFrame | None, report: Report) -> None:
     """A statement names a quantified target, a source that exists and a body the plan makes responsible (a lead
     department of any part of the plan, or the body that holds the target's figure); what it says fits its year:
-    met early or not met before the target year, achieved or missed at it or after; made after the year it speaks of."""
+    met early or not met before the target year, achieved or missed at it or after; made after the year it speaks of;
+    every date a calendar date, not in the future."""
+    _check_dates(statements, ("statement_date",), report)
     if sources is not None:
         _rows_not_in(statements, "source_id", set(sources["source_id"]), report, "ref.source", "source (sources.csv)")
     bodies = set()

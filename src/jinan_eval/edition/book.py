@@ -20,14 +20,17 @@ is never replaced without ``force``. The site index and switchers are rewritten 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import html
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +42,7 @@ from .. import __version__
 from ..assess import assess_edition, assess_history, commitment_levels, sensitivity
 from ..config import BOOK_CONFIG_TEMPLATE, BOOK_DIR, BUILD_DIR, DEFAULT_DATA_DIR, ROOT, TEMPLATE_DIR, VENDOR_DIR
 from ..data import Dataset, load_dataset
+from ..data.load import host_kind, host_of, url_problem
 from ..report import book_pages, overview
 from ..report.context import Context
 from ..report.messages import Messages
@@ -46,12 +50,13 @@ from ..store import (
     build_lock,
     checkpoint,
     clear_leftovers,
+    data_lock,
     hash_files,
     staging_folder,
     swap_directory,
     write_text_atomic,
 )
-from ..vocabulary import RATED_KINDS, SECTION_MAIN
+from ..vocabulary import HOST_BLOCKED, RATED_KINDS, SECTION_MAIN
 from . import downloads
 from .probe import seeded_context
 from .run import PAGE_KEYS_FILE, KernelPool, output_dir_for, page_jobs, run_notebooks
@@ -303,27 +308,20 @@ def sync_tree(fresh: Path, target: Path, keep: set[str] = frozenset()) -> list[s
     return changed
 
 
-def _die_with_parent() -> None:
-    """In the child, before it runs: the kernel kills it if the build process dies (Linux ``PR_SET_PDEATHSIG``),
-    so that no orphaned Sphinx keeps writing after a killed build."""
-    import ctypes
-    import signal
-
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux
-        pass
-
-
 class SphinxProcess:
     """``jupyter-book build`` (warnings as errors, nitpicky references) in a child process started before it is
     needed (:mod:`.sphinx_child`): its start-up overlaps the notebooks. The child dies with the build process; a
     build that stops before :meth:`build` ends it without building."""
 
+    #: how long Sphinx may take to write the book before the build gives up on it (a full build takes under a minute)
+    TIMEOUT = 900
+
     def __init__(self, lang: str) -> None:
-        self.proc = subprocess.Popen([os.sys.executable, "-m", "jinan_eval.edition.sphinx_child", lang],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     text=True, preexec_fn=_die_with_parent)
+        # a plain fork and exec (no code run between them: the build's threads may hold locks); the child asks the
+        # kernel itself to end it when this process dies (sphinx_child.die_with_parent)
+        self.proc = subprocess.Popen([os.sys.executable, "-m", "jinan_eval.edition.sphinx_child", lang,
+                                      str(os.getpid())], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True)
 
     def build(self, src: Path) -> Path:
         """Build the book in ``src``; returns the HTML dir. Raises :class:`BuildFailed` with Sphinx's last lines."""
@@ -334,7 +332,11 @@ class SphinxProcess:
         except OSError:  # the child ended before it was asked to build (it could not start): its output says why
             pass
         checkpoint("sphinx-running")  # a test may kill the build here, while Sphinx writes
-        output, _ = self.proc.communicate()
+        try:
+            output, _ = self.proc.communicate(timeout=self.TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.close()
+            raise BuildFailed(f"jupyter-book build did not finish within {self.TIMEOUT} s; stopped") from None
         if self.proc.returncode != 0:
             tail = "\n".join(output.strip().splitlines()[-40:])
             raise BuildFailed(f"jupyter-book build failed (warnings are errors):\n{tail}")
@@ -352,11 +354,73 @@ class SphinxProcess:
 _REF = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _LOADS = re.compile(r"""<(?:script|img|link|iframe|source|video|audio)\b[^>]*?(?:src|href)\s*=\s*["']([^"']+)["']""",
                     re.IGNORECASE)
+#: a link or a load of any element, its value quoted or not
+_ADDRESS_ATTR = re.compile(r"""\b(?:src|href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+#: an address on another site: http(s), or scheme-relative (a browser reads \ as / in either)
+_EXTERNAL = re.compile(r"^(?:https?:|[/\\]{2})", re.IGNORECASE)
+#: a web address in a download's text (a spreadsheet program makes it a link)
+_WEB_ADDRESS = re.compile(r"https?:[/\\]+[^\s\"'<>,，。；、）)\]]+", re.IGNORECASE)
+#: the downloads of an edition: every file of these kinds outside the theme's _static folder
+_DOWNLOAD_SUFFIXES = (".csv", ".json", ".xlsx")
 
 
-def check_links(html_dir: Path) -> list[str]:
-    """Internal links that point nowhere, and anything a page would load from another host."""
+def _shown(url: str) -> str:
+    text = url if len(url) <= 200 else url[:199] + "…"
+    return re.sub(r"[\x00-\x1f\x7f]", "\ufffd", text)
+
+
+def _address_problem(url: str, kinds: dict[str, str]) -> str | None:
+    """Why an address on another site must not be published: url_problem refuses it (a browser could open another
+    host than the one checked), or its host is blocked (host_kind: a listed host, or a name under one)."""
+    url = url.strip()
+    why = url_problem("http:" + url if url[:2] == "//" else url)
+    if why is not None:
+        return f"link refused: {why}"
+    host = host_of(url if url[:2] != "//" else "http:" + url)
+    return f"link to blocked host {host}: {_shown(url)}" if host_kind(host, kinds) == HOST_BLOCKED else None
+
+
+def _download_texts(path: Path) -> list[str]:
+    """The text of a download that a reader's program may show as links: a CSV file's cells, a JSON file's strings
+    (keys too), a workbook's XML parts (cell text, and the relations that hold cells' hyperlinks)."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        with zipfile.ZipFile(path) as book:
+            return [html.unescape(book.read(info).decode("utf-8", errors="replace")) for info in book.infolist()
+                    if info.filename.endswith((".xml", ".rels"))]
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    if not _WEB_ADDRESS.search(text):
+        return []
+    if suffix == ".csv":
+        return [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
+    try:
+        found, stack = [], [json.loads(text)]
+    except ValueError:
+        return [text]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            found.extend(k for k in item if isinstance(k, str))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def check_links(html_dir: Path, hosts: dict[str, str] | None = None) -> list[str]:
+    """Internal links that point nowhere, anything a page would load from another host, and every address on a
+    page (href, src) or in a download (CSV, JSON, the cells and hyperlinks of a workbook) that leads to a host
+    ``hosts`` (host → kind, as hosts.csv) blocks, or that a browser could read as another host (url_problem)."""
+    kinds = hosts or {}
     problems = []
+    verdicts: dict[str, str | None] = {}  # an address is judged once, however many files repeat it
+
+    def judged(where: object, urls) -> list[str]:
+        found = (verdicts[u] if u in verdicts else verdicts.setdefault(u, _address_problem(u, kinds)) for u in urls)
+        return list(dict.fromkeys(f"{where}: {why}" for why in found if why))
+
     for page in sorted(html_dir.rglob("*.html")):
         if "_static" in page.relative_to(html_dir).parts:  # theme template fragments, not pages
             continue
@@ -372,6 +436,19 @@ def check_links(html_dir: Path) -> list[str]:
                 continue
             if not (page.parent / target).resolve().exists():
                 problems.append(f"{page.relative_to(html_dir)} links to missing {url}")
+        addresses = (html.unescape(next(v for v in m.groups() if v is not None)).strip()
+                     for m in _ADDRESS_ATTR.finditer(text))
+        problems.extend(judged(page.relative_to(html_dir), (url for url in addresses if _EXTERNAL.match(url))))
+    for path in sorted(html_dir.rglob("*")):
+        rel = path.relative_to(html_dir)
+        if path.suffix.lower() not in _DOWNLOAD_SUFFIXES or "_static" in rel.parts or not path.is_file():
+            continue
+        try:
+            texts = _download_texts(path)
+        except (OSError, zipfile.BadZipFile) as exc:
+            problems.append(f"{rel}: cannot be read for the link check: {exc}")
+            continue
+        problems.extend(judged(rel, (url for text in texts if ":" in text for url in _WEB_ADDRESS.findall(text))))
     return problems
 
 
@@ -426,14 +503,20 @@ def switcher_entries(editions: list[dict], lang: str) -> list[dict]:
     return entries
 
 
+#: the files at the project's root an edition is built with: the locked Python and npm packages, the project's
+#: own metadata, and the book's configuration
+ROOT_INPUTS = ("requirements.lock", "pyproject.toml", "package.json", "package-lock.json")
+
+
 def build_key(edition: Edition, data_dir: Path, template_dir: Path) -> str:
-    """Everything an edition is built from: data, templates, package code, book sources and parameters."""
+    """Everything an edition is built from: data, templates, every file of the package (code, catalogues, Node
+    scripts), book sources, the locked packages and the parameters."""
     digest = hashlib.sha256(f"{edition.year}|{edition.lang}".encode())
     package = Path(__file__).resolve().parents[1]
-    for folder, pattern in ((data_dir, "*"), (template_dir, "*.ipynb"), (package, "*.py"), (package, "*.yml"),
-                            (BOOK_DIR, "*")):
+    for folder, pattern in ((data_dir, "*"), (template_dir, "*.ipynb"), (package, "*"), (BOOK_DIR, "*")):
         hash_files(digest, folder, pattern)
-    digest.update(BOOK_CONFIG_TEMPLATE.read_bytes())
+    for path in (*(ROOT / name for name in ROOT_INPUTS), BOOK_CONFIG_TEMPLATE):
+        digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
     return digest.hexdigest()
 
 
@@ -452,8 +535,9 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
                   dataset: Dataset | None = None) -> Path:
     """Build one edition end to end; returns its directory. Nothing is replaced unless all steps pass.
 
-    The dataset is loaded once and the assessment computed once; both are handed down to every step."""
-    with build_lock(build_dir):
+    The dataset is loaded once and the assessment computed once; both are handed down to every step. The data
+    folder's shared lock is held throughout: no ingest can change it while the pages read it."""
+    with build_lock(build_dir), data_lock(data_dir, exclusive=False):
         clear_leftovers(build_dir)
         edition = Edition(int(year), lang)
         final = edition.site_dir(build_dir)
@@ -516,7 +600,7 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
             writing.result()
             os.replace(work / "data", staged / "data")
             (staged / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-            problems = check_links(staged)
+            problems = check_links(staged, hosts=dict(zip(dataset.hosts["host"], dataset.hosts["kind"])))
             if problems:
                 raise BuildFailed("link check failed:\n" + "\n".join(problems[:40]))
             checkpoint("staged")
@@ -535,9 +619,9 @@ def build_all(lang: str = "zh", force: bool = False, data_dir: Path = DEFAULT_DA
               build_dir: Path = BUILD_DIR, jobs: int | None = None, progress: bool = True,
               plan_id: str | None = None) -> list[Path]:
     """Every edition of the plan (those missing, or all with ``force``), under one hold of the build lock."""
-    dataset = load_dataset(data_dir, plan_id)
     built = []
-    with build_lock(build_dir):
+    with build_lock(build_dir), data_lock(data_dir, exclusive=False):
+        dataset = load_dataset(data_dir, plan_id)
         for year in edition_years(dataset):
             if Edition(year, lang).site_dir(build_dir).exists() and not force:
                 continue

@@ -1,6 +1,7 @@
 """The Sphinx process of a build, started early.
 
-``python -m jinan_eval.edition.sphinx_child [LANG]`` imports Jupyter Book, Sphinx and the book's extensions, and for
+``python -m jinan_eval.edition.sphinx_child [LANG [PARENT-PID]]`` first asks the kernel to end it when the build
+process (PARENT-PID) dies, then imports Jupyter Book, Sphinx and the book's extensions, and for
 a Chinese book loads the word segmenter of the search index (jieba's dictionary) — about 1.5 s of start-up — then
 waits for one line on its standard input: the arguments of ``jupyter-book`` as a JSON list. The build starts it
 before it runs the notebooks, so that the start-up overlaps them, and sends the line when the book's sources are
@@ -43,7 +44,23 @@ def preload(lang: str | None = None) -> None:
             zh.jieba.initialize()
 
 
+def die_with_parent(parent: int | None) -> None:
+    """Be killed when the build process dies (Linux ``PR_SET_PDEATHSIG``), so that no orphaned Sphinx keeps writing
+    after a killed build; done here, in the child, not between fork and exec. A parent already gone by then: exit."""
+    import ctypes
+    import os
+    import signal
+
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux
+        return
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
 def main() -> int:
+    die_with_parent(int(sys.argv[2]) if len(sys.argv) > 2 else None)
     skip_unused_imports()
     from jupyter_book.cli.main import main as jupyter_book
 

@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from ..vocabulary import ADDITION_KINDS, GAP_STATUSES, RELATIVE_KINDS
+from ..vocabulary import ADDITION_KINDS, BEHIND, GAP_STATUSES, MET_EARLY, OFF_TRACK, ON_TRACK, RELATIVE_KINDS
 from .messages import Messages
 
 
@@ -61,6 +61,10 @@ def _int(value: object) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
+#: the statuses of a target still to be reached by its year, for which the pace needed is said
+PACE_STATUSES = (ON_TRACK, BEHIND, OFF_TRACK)
+
+
 def unrated_sentence(row: dict, m: Messages, region: str = "") -> str:
     """Why a target has no rating: status, year and the reasons, in plain words."""
     region = esc(region)
@@ -88,9 +92,9 @@ def progress_sentence(target: dict, row: dict, unit: str, m: Messages, region: s
     if not pd.isna(row.get("expected_progress")):
         text += m("text.expected", share=pct(row["expected_progress"]))
     text += m("sentence_end") + ("" if m.zh else " ")
-    if status == "achieved":
+    if status == MET_EARLY:  # reached before the target year: it can still be lost
         text += m("text.met_early")
-    elif not pd.isna(row.get("required_annual_rate")):
+    elif status in PACE_STATUSES and not pd.isna(row.get("required_annual_rate")):  # still to be reached
         rate = num(row["required_annual_rate"], 2) + ("%" if relative else f" {esc(unit)}")
         text += m("text.required", rate=rate)
     return text.strip()
