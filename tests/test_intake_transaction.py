@@ -92,14 +92,16 @@ def test_a_row_repeated_in_a_workbook_is_warned_about_and_kept_once(blank, tmp_p
     for row in ws.iter_rows(min_row=2):
         if any(c.value == key for c in row):
             r = row[0].row
-    ws.insert_rows(r + 1)
-    for c in range(1, ws.max_column + 1):
-        ws.cell(row=r + 1, column=c).value = ws.cell(row=r, column=c).value
+    ws.insert_rows(r + 1, amount=3)
+    for copy in range(1, 4):
+        for c in range(1, ws.max_column + 1):
+            ws.cell(row=r + copy, column=c).value = ws.cell(row=r, column=c).value
     out = tmp_path / "twice.xlsx"
     wb.save(out)
     result = ingest_workbooks([out], data)
-    [warning] = [w for w in result.warnings if w.rule == "workbook.repeated"]
+    [warning] = [w for w in result.warnings if w.rule == "workbook.repeated"]  # one warning for all the copies
     assert warning.row == r + 1 and f"row {r}" in warning.message
+    assert f"3 time(s): rows {r + 1}, {r + 2}, {r + 3}" in warning.message
     assert observations_of(data, "urban_sewage_collection_rate", 2024) == [72.0]
     assert (data / "raw" / "workbook" / "市住房城乡建设局.csv").read_text(encoding="utf-8").count("twice.xlsx") == 1
 

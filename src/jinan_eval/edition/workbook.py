@@ -970,6 +970,7 @@ def conflicts(figures: list[dict], dataset: Dataset, own: dict[str, str], report
         key = (other.indicator_key, other.region, int(other.year), other.measure, other.period, base)
         existing.setdefault(key, []).append(other)
     seen: dict[tuple, dict] = {}
+    repeats: dict[tuple, list[dict]] = {}  # a figure's first row → its copies (one warning for all of them)
     for row in figures:
         key = figure_key(row, regions)
         if key in seen:
@@ -979,8 +980,7 @@ def conflicts(figures: list[dict], dataset: Dataset, own: dict[str, str], report
                              f"{row['value']} differs from {first['value']} given for the same figure in "
                              f"{first['_file']} › sheet {first['_sheet']} row {first['_row']}")
             else:
-                report.warning(*_figure_where(row), "workbook.repeated",
-                               f"repeats {first['_file']} › sheet {first['_sheet']} row {first['_row']}; kept once")
+                repeats.setdefault(key, []).append(row)
             row["_repeat"] = True
             continue
         seen[key] = row
@@ -991,6 +991,14 @@ def conflicts(figures: list[dict], dataset: Dataset, own: dict[str, str], report
                 report.error(*_figure_where(row), "workbook.conflict",
                              f"{row['value']} differs from {other.value:g} already in "
                              f"{getattr(other, 'at_file', 'the data')} line {getattr(other, 'at_line', '?')}")
+    for key, copies in repeats.items():
+        first, shown = seen[key], 10
+        rows = ", ".join(f"{c['_file']} › {c['_sheet']} {c['_row']}" if c["_file"] != first["_file"]
+                         or c["_sheet"] != first["_sheet"] else str(c["_row"]) for c in copies[:shown])
+        more = f" and {len(copies) - shown:,} more" if len(copies) > shown else ""
+        report.warning(*_figure_where(copies[0]), "workbook.repeated",
+                       f"repeats {first['_file']} › sheet {first['_sheet']} row {first['_row']} "
+                       f"{len(copies):,} time(s): rows {rows}{more}; kept once")
 
 
 def _csv(rows: list[dict], columns: tuple[str, ...]) -> str:
