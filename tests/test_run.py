@@ -147,3 +147,41 @@ def test_a_changed_figure_reruns_its_page_and_the_summaries_whose_content_change
     change_one_figure(data, "PM4")  # a mechanism's figure: the mechanisms page (and the summaries that change)
     ran = rerun_and_compare("pm4-figure")
     assert "mechanisms.ipynb" in ran and ran <= {"mechanisms.ipynb"} | SUMMARIES
+
+
+def test_a_page_key_ignores_where_its_rows_sit_in_their_file(shipped_data_copy):
+    """A figure removed from one key project's indicator moves the lines of the rows below it in the same file; the
+    pages of other projects do not show line numbers, so their keys stay."""
+    import csv
+
+    from jinan_eval.config import TEMPLATE_DIR
+    from jinan_eval.edition.run import page_keys
+
+    def keys() -> dict[str, str]:
+        dataset = load_dataset(shipped_data_copy)
+        return page_keys(dataset, page_jobs(dataset, 2024, "zh", shipped_data_copy), 2024, "zh", TEMPLATE_DIR)
+
+    dataset = load_dataset(shipped_data_copy)
+    section_of = {}
+    for rec in dataset.targets.dropna(subset=["indicator_key"]).itertuples():
+        if rec.section_id.startswith("KP"):
+            section_of.setdefault(rec.indicator_key, rec.section_id)
+    for path in sorted((shipped_data_copy / "observations").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        sections = [section_of.get(r["indicator_key"]) for r in rows]
+        first = next((i for i, s in enumerate(sections) if s and any(t and t != s for t in sections[i + 1:])), None)
+        if first is not None:
+            break
+    else:
+        pytest.fail("no observations file holds rows of two key projects, one above the other")
+    removed, below = sections[first], {s for s in sections[first + 1:] if s and s != sections[first]}
+    before = keys()
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows[:first] + rows[first + 1:])
+    after = keys()
+    assert before[f"{removed.lower()}.ipynb"] != after[f"{removed.lower()}.ipynb"]
+    for section in below - {removed}:
+        assert before[f"{section.lower()}.ipynb"] == after[f"{section.lower()}.ipynb"], section

@@ -175,10 +175,14 @@ PAGE_KEYS_FILE = ".page-keys.json"
 PER_TARGET_TABLES = (OBSERVATIONS, SOURCES, EVIDENCE, SEARCH_LOG)
 
 
+#: where a row was read (file and line): no page shows it, and a row removed above it in the same file moves it
+POSITION_COLUMNS = ["at_file", "at_line"]
+
+
 def _frame_digest(frame: pd.DataFrame | None) -> bytes:
     if frame is None or frame.empty:
         return b"-"
-    frame = frame.reset_index(drop=True)
+    frame = frame.drop(columns=POSITION_COLUMNS, errors="ignore").reset_index(drop=True)
     return ("|".join(map(str, frame.columns)) + "\0").encode() + pd.util.hash_pandas_object(frame, index=False).values.tobytes()
 
 
