@@ -9,14 +9,20 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ASSETS := node_modules/.installed
 YEAR   ?=
+PLAN   ?=
+# the plan of data/plans/<id>/ to validate and build: needed when data/ holds several plans (jinan-eval --plan)
+PLAN_ARG := $(if $(PLAN),--plan $(PLAN),)
 
 .PHONY: help venv assets system-deps report report-all validate lint test test-fast bench lock clean
 
 help:
-	@echo "make report      build the latest edition (zh and en) into _build/site/ (and the index of editions)"
-	@echo "make report-all  build every edition (2021 to the latest year with data)"
+	@echo "make report      build the latest edition (zh and en) into _build/site/ (and the index of editions);"
+	@echo "                 YEAR=<year> builds that year's edition"
+	@echo "make report-all  build every edition, zh and en (the plan's first report year to the latest year with data)"
 	@echo "make test        run the whole test suite: unit, notebooks, book build, browser"
 	@echo "make validate    check data/ (every table and cross-reference)"
+	@echo "                 report, report-all and validate take PLAN=<id> (a folder of data/plans/): needed when"
+	@echo "                 data/ holds several plans, e.g. make report PLAN=<id> YEAR=<year>"
 	@echo "make bench       measure build times, page weights and chart render time"
 	@echo "make lint        ruff (style, imports) and import-linter (stages import only downwards)"
 	@echo "make lock        regenerate requirements.lock from pyproject.toml (exact versions, hashes)"
@@ -43,17 +49,19 @@ system-deps:
 	fi
 
 validate: $(STAMP)
-	$(BIN)/jinan-eval validate --quiet
+	$(BIN)/jinan-eval validate --quiet $(PLAN_ARG)
 
-# builds the default edition (or YEAR=…) in Chinese and in English, each if it is missing or any input changed
-# (data, code, templates, book); replaces that edition only, and says so and does nothing when nothing changed
+# builds the default edition (or YEAR=…) of the plan (or PLAN=…) in Chinese and in English, each if it is missing or
+# any input changed (data, code, templates, book); replaces that edition only, and says so and does nothing when
+# nothing changed
 report: $(STAMP) $(ASSETS)
-	$(BIN)/jinan-eval validate --quiet
-	$(BIN)/jinan-eval build --if-changed $(if $(YEAR),--year $(YEAR),)
-	$(BIN)/jinan-eval build --if-changed --lang en $(if $(YEAR),--year $(YEAR),)
+	$(BIN)/jinan-eval validate --quiet $(PLAN_ARG)
+	$(BIN)/jinan-eval build --if-changed $(if $(YEAR),--year $(YEAR),) $(PLAN_ARG)
+	$(BIN)/jinan-eval build --if-changed --lang en $(if $(YEAR),--year $(YEAR),) $(PLAN_ARG)
 
 report-all: $(STAMP) $(ASSETS)
-	$(BIN)/jinan-eval build --all
+	$(BIN)/jinan-eval build --all $(PLAN_ARG)
+	$(BIN)/jinan-eval build --all --lang en $(PLAN_ARG)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_DATA = ROOT / "data"
 SHIPPED_PLAN = "plans/jinan-14fyp-esr"
+
+
+
+@functools.cache
+def shipped_dataset():
+    """The shipped data, loaded and validated once per test session (for tests that only read it)."""
+    from jinan_eval.data import load_dataset
+
+    return load_dataset(SHIPPED_DATA)
+
 
 PLAN_ID = "test-plan"
 PLAN_DIR = f"plans/{PLAN_ID}"
@@ -100,3 +111,31 @@ def shipped_data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(SHIPPED_DATA, target)
     return target
+
+
+@pytest.fixture(autouse=True)
+def _the_fast_tier_starts_no_kernel_and_no_sphinx(request, monkeypatch):
+    """A test not marked slow or browser (the fast tier, `make test-fast`) may not start a notebook kernel or a Sphinx
+    process: doing so fails it, naming the mark it needs."""
+    if request.node.get_closest_marker("slow") or request.node.get_closest_marker("browser"):
+        return
+
+    def refuse(what):
+        def fail(*args, **kwargs):
+            raise AssertionError(f"{request.node.nodeid} starts {what}: mark it @pytest.mark.slow")
+        return fail
+
+    import subprocess as sp
+
+    import jupyter_client.manager
+
+    monkeypatch.setattr(jupyter_client.manager.KernelManager, "start_kernel", refuse("a kernel"))
+    monkeypatch.setattr(jupyter_client.manager.AsyncKernelManager, "start_kernel", refuse("a kernel"))
+    real_popen = sp.Popen
+
+    def popen(args, *rest, **kwargs):
+        if any("sphinx" in str(a) for a in (args if isinstance(args, (list, tuple)) else [args])):
+            raise AssertionError(f"{request.node.nodeid} starts Sphinx: mark it @pytest.mark.slow")
+        return real_popen(args, *rest, **kwargs)
+
+    monkeypatch.setattr(sp, "Popen", popen)

@@ -90,3 +90,63 @@ def test_each_language_switcher_offers_the_other_language(tmp_path):
     for entries, lang_dir in ((zh, site / "2024"), (en, site / "en" / "2024")):
         for entry in entries:
             assert (lang_dir / entry["url"] / "manifest.json").resolve().exists(), entry
+
+
+def test_the_book_template_holds_no_plan_value():
+    """_config.yml is shared by every plan: the title, the author and the repository are set per edition."""
+    import yaml
+
+    from jinan_eval.config import BOOK_CONFIG_TEMPLATE
+
+    text = BOOK_CONFIG_TEMPLATE.read_text(encoding="utf-8")
+    template = yaml.safe_load(text)
+    plan = load_dataset().plan
+    assert plan.report_title_zh not in text and plan.report_title_en not in text
+    assert "http" not in text, "no web address: the plan's repository_url sets one"
+    options = template["sphinx"]["config"]["html_theme_options"]
+    assert "url" not in template.get("repository", {}) and "repository_url" not in options
+    assert not any(template["html"][k] or options[k] for k in ("use_issues_button", "use_repository_button"))
+
+
+def test_the_editions_config_takes_its_title_and_repository_from_the_plan():
+    from dataclasses import replace
+
+    dataset = load_dataset()
+    edition = Edition(2024, "en")
+    manifest = manifest_for(edition, dataset, SHIPPED_DATA)
+    config = book_config(edition, manifest, dataset)
+    options = config["sphinx"]["config"]["html_theme_options"]
+    assert dataset.plan.report_title_en in config["title"] and "2024" in config["title"]
+    assert dataset.plan.repository_url == "" and "repository" not in config and "repository_url" not in options
+    assert not any(config["html"][k] or options[k] for k in ("use_issues_button", "use_repository_button"))
+    other = replace(dataset, plan=replace(dataset.plan, report_title_zh="另一方案评估", repository_url="https://example.org/r"))
+    config = book_config(Edition(2024, "zh"), manifest, other)
+    options = config["sphinx"]["config"]["html_theme_options"]
+    assert "另一方案评估" in config["title"]
+    assert config["repository"]["url"] == options["repository_url"] == "https://example.org/r"
+    assert all(config["html"][k] and options[k] for k in ("use_issues_button", "use_repository_button"))
+
+
+def make(*args: str, dry: bool = True) -> str:
+    """What make runs (``make -n``: printed, not run), or what it says (``dry=False``, for help)."""
+    import subprocess
+
+    from conftest import ROOT
+
+    proc = subprocess.run(["make", "--no-print-directory", *(["-n"] if dry else []), *args], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_make_passes_the_plan_to_every_command():
+    lines = [line for line in make("report", "report-all", "validate", "PLAN=other-plan", "YEAR=2023").splitlines()
+             if "jinan-eval " in line]
+    assert len(lines) == 6 and all("--plan other-plan" in line for line in lines)  # validate, 2 builds, 2 all, validate
+    assert not any("--plan" in line for line in make("report", "report-all", "validate").splitlines())
+
+
+def test_make_help_says_how_to_choose_a_plan():
+    said = make("help", dry=False)
+    assert "PLAN=<id>" in said and "YEAR=" in said
+    assert "2021" not in said  # the first report year is the plan's

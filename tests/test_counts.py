@@ -11,10 +11,12 @@ import re
 
 import pytest
 
+from jinan_eval.assess import sensitivity
 from jinan_eval.data import load_dataset
 from jinan_eval.edition.book import EditionResults
 from jinan_eval.edition.downloads import edition_tables
 from jinan_eval.report import overview, project
+from jinan_eval.report.book_pages import methods_page
 from jinan_eval.report.context import Context
 from jinan_eval.vocabulary import COMMITMENT_KINDS, QUANTIFIED_KINDS, SECTION_KEY_PROJECT, STATUS_ORDER
 
@@ -105,9 +107,12 @@ def test_the_sensitivity_table_and_the_downloads_count_the_plan_once(year):
 
 
 def test_the_methods_chapter_states_the_plans_counts():
-    text = (ROOT / "book" / "methods.md").read_text(encoding="utf-8")
-    found = re.search(r"方案共 (\d+) 项承诺：(\d+) 项量化目标按状态评定，(\d+) 项（定性任务、省下达任务和 (\d+) 项节点任务）", text)
+    frame = sensitivity(DATASET, YEARS[-1])
+    text = methods_page("zh", ROOT / "book", DATASET, "", frame)
+    found = re.search(r"方案共 (\d+) 项承诺：(\d+) 项量化目标按状态评定，(\d+) 项按落实程度判断（定性任务 \d+ 项、"
+                      r"省下达任务 \d+ 项、节点任务 (\d+) 项）", text)
     assert found and tuple(map(int, found.groups())) == (TOTAL, QUANTIFIED, COMMITMENTS, MILESTONES)
-    found = re.search(r"The plan makes (\d+) commitments: (\d+) quantified targets rated by status, and (\d+) \(qualitative "
-                      r"and provincial tasks,\s+and (\d+) milestones\)", text)
+    text = methods_page("en", ROOT / "book", DATASET, "", frame)
+    found = re.search(r"The plan makes (\d+) commitments: (\d+) quantified targets rated by status, and\s+(\d+) judged by "
+                      r"implementation level \(\d+ qualitative tasks, \d+ provincial\s+tasks and (\d+) milestones\)", text)
     assert found and tuple(map(int, found.groups())) == (TOTAL, QUANTIFIED, COMMITMENTS, MILESTONES)

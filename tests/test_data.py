@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -363,3 +364,131 @@ def test_an_internationalised_host_is_looked_up_in_its_ascii_form():
 
     assert host_of("http://MÜNCHEN.de/a") == "xn--mnchen-3ya.de"  # the registry's form, as hosts.csv lists hosts
     assert host_of("http://政府.中国/a").endswith(".xn--fiqs8s")  # .中国 is .xn--fiqs8s
+
+
+# ---------------------------------------------------------------- what the plan sets in the data dictionary
+
+def add_to_plan(data_dir: Path, text: str) -> None:
+    path = data_dir / PLAN_DIR / "plan.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def rename_sections(data_dir: Path, names: dict[str, str]) -> None:
+    """Give the fixture's sections other ids everywhere they are named (sections, targets, indicators, search log)."""
+    for rel in (f"{PLAN_DIR}/sections.csv", f"{PLAN_DIR}/targets.csv", "indicators.csv", LOG):
+        path = data_dir / rel
+        text = path.read_text(encoding="utf-8")
+        for old, new in names.items():
+            text = re.sub(rf"\b{old}\b", new, text)
+        path.write_text(text, encoding="utf-8")
+
+
+OTHER_FORMS = """\
+section_id_forms:
+  main_targets: GOAL
+  key_project: P<n>
+"""
+
+
+def test_a_plan_with_other_section_id_forms_validates_its_ids(data_dir):
+    rename_sections(data_dir, {"MAIN": "GOAL", "KP1": "P1"})
+    add_to_plan(data_dir, OTHER_FORMS)
+    report, dataset = validate(data_dir)
+    assert report.ok, [str(p) for p in report.errors]
+    assert list(dataset.targets["target_id"]) == ["GOAL-1", "P1-1", "P1-2"]
+    # an id in another form is refused, by file, line and column, naming the plan's forms
+    replace_in(data_dir / PLAN_DIR / "targets.csv", "P1-2,P1,", "KP1-2,P1,")
+    [problem] = errors_of(data_dir, "pattern")
+    assert (problem.file, problem.row, problem.column) == (f"{PLAN_DIR}/targets.csv", 4, "target_id")
+    assert "GOAL" in problem.message and "P[1-9]" in problem.message
+
+
+def test_a_section_id_takes_the_form_of_its_kind(data_dir):
+    rename_sections(data_dir, {"MAIN": "GOAL", "KP1": "P1"})
+    add_to_plan(data_dir, OTHER_FORMS)
+    replace_in(data_dir / PLAN_DIR / "sections.csv", "P1,key_project", "P1,main_targets")
+    [problem] = errors_of(data_dir, "section.id_form")
+    assert (problem.file, problem.row, problem.column) == (f"{PLAN_DIR}/sections.csv", 3, "section_id")
+    assert "GOAL" in problem.message and "main_targets" in problem.message
+
+
+def test_the_shipped_plan_states_the_form_of_its_ids():
+    from jinan_eval.data.schema import section_id_pattern
+
+    plan = load_dataset().plan
+    assert section_id_pattern(plan) == r"^(MAIN|KP[1-9]\d*|PM[1-9]\d*|SM[1-9]\d*)$"
+
+
+def test_a_plan_without_forms_takes_ids_of_letters_and_a_number(data_dir):
+    replace_in(data_dir / PLAN_DIR / "sections.csv", "KP1,key_project", "KP-1,key_project")
+    [problem] = errors_of(data_dir, "pattern")
+    assert (problem.file, problem.row, problem.column) == (f"{PLAN_DIR}/sections.csv", 3, "section_id")
+
+
+def test_the_years_a_figure_may_refer_to_follow_the_plan(data_dir):
+    from jinan_eval.config import load_plan_config
+
+    assert load_plan_config(data_dir).year_range == (2000, 2035)  # 20 years before the base year, 10 after the target
+    replace_in(data_dir / OBS, "jinan,2021,-3.5", "jinan,1999,-3.5")
+    [problem] = errors_of(data_dir, "range")
+    assert (problem.file, problem.row, problem.column) == (OBS, 2, "year") and problem.message.endswith(">= 2000")
+    add_to_plan(data_dir, "earliest_year: 1990\nlatest_year: 2040\n")
+    assert load_plan_config(data_dir).year_range == (1990, 2040)
+    assert validate(data_dir)[0].ok
+
+
+def test_a_plan_of_other_years_has_another_year_range(data_dir):
+    from jinan_eval.config import load_plan_config
+
+    replace_in(data_dir / PLAN_DIR / "plan.yaml", "base_year: 2020\ntarget_year: 2025",
+               "base_year: 2041\ntarget_year: 2046")
+    assert load_plan_config(data_dir).year_range == (2021, 2056)
+    found = {(p.file, p.row, p.column, p.message[-7:]) for p in errors_of(data_dir, "range")}
+    assert found == {(f"{PLAN_DIR}/targets.csv", 2, "base_year", ">= 2021"),  # the targets' base year 2020
+                     (f"{PLAN_DIR}/targets.csv", 3, "base_year", ">= 2021"),
+                     (OBS, 5, "base_year", ">= 2021")}  # the observations of 2021 and 2022 are in range
+
+
+@pytest.mark.parametrize("text, key", [
+    ("base_year_words: 十四五\n", "base_year_words"),
+    ("base_year_words: ['']\n", "base_year_words"),
+    ("section_id_forms: {chapters: C<n>}\n", "section_id_forms"),
+    ("section_id_forms: {key_project: 'K<n>-'}\n", "section_id_forms"),
+    ("section_id_forms: [MAIN]\n", "section_id_forms"),
+    ("earliest_year: 2021\n", "earliest_year"),
+    ("latest_year: 2024\n", "latest_year"),
+    ("earliest_year: soon\n", "earliest_year"),
+])
+def test_what_a_plan_sets_in_the_data_dictionary_is_checked(data_dir, text, key):
+    add_to_plan(data_dir, text)
+    [problem] = errors_of(data_dir, "plan")
+    assert (problem.file, problem.column) == (f"{PLAN_DIR}/plan.yaml", key)
+
+
+def test_several_plans_are_named_and_the_way_to_choose_one_is_said(data_dir, capsys):
+    other = data_dir / "plans" / "other-plan"
+    other.mkdir()
+    (other / "plan.yaml").write_text((data_dir / PLAN_DIR / "plan.yaml").read_text(encoding="utf-8")
+                                     .replace("id: test-plan", "id: other-plan"), encoding="utf-8")
+    [problem] = errors_of(data_dir, "plan")
+    assert "other-plan" in problem.message and "test-plan" in problem.message
+    assert "--plan <id>" in problem.message and "make report PLAN=<id>" in problem.message
+    assert main(["build", "--data-dir", str(data_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "make report PLAN=<id>" in err and "other-plan, test-plan" in err
+
+
+def test_the_data_dictionary_says_what_a_plan_sets_and_shows_a_plans_own_rules(data_dir):
+    from jinan_eval.config import load_plan_config
+    from jinan_eval.data.schema import dictionary_frame
+
+    def rules(frame, table, column):
+        return frame.set_index(["table", "column"]).loc[(table, column), "rules"]
+
+    general = dictionary_frame()
+    assert "plan.yaml earliest_year–latest_year" in rules(general, "observations", "year")
+    assert "section_id_forms" in rules(general, "sections", "section_id")
+    add_to_plan(data_dir, OTHER_FORMS)
+    own = dictionary_frame(load_plan_config(data_dir))
+    assert rules(own, "observations", "year").endswith("2000–2035")
+    assert rules(own, "targets", "target_id").endswith(r"pattern `^(GOAL|P[1-9]\d*)-\d+$`")

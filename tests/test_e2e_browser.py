@@ -8,7 +8,8 @@ The module fixture copies ``data/`` to a temporary folder and plants two HTML-sa
 * that target (``PLANTED_TARGET``) gets labels (``label_zh``, ``label_en``) containing ``"quotes" & <tags>``.
 
 Before planting, an analyst's filled data-request workbook is read into the copy (``ingest_filled_workbook``);
-the page of the target it completes must show it rated. It builds the 2025 Chinese edition from that copy into a temporary build directory, serves ``<build>/site``
+the page of the target it completes must show it rated. It builds the 2025 Chinese and English editions from that copy
+into a temporary build directory, serves ``<build>/site``
 with :class:`http.server.ThreadingHTTPServer` on 127.0.0.1 (a free port) and drives Debian's
 ``/usr/bin/chromium`` through Playwright. Every request to another host is aborted and recorded.
 
@@ -121,8 +122,10 @@ def built(tmp_path_factory):
     build = root / "build"
     with restored_cwd():  # (test_build_fault checks that a build leaves the working directory alone)
         edition = build_edition(YEAR, "zh", data_dir=data, build_dir=build, jobs=2, progress=False)
+        english = build_edition(YEAR, "en", data_dir=data, build_dir=build, jobs=2, progress=False)
     manifest = json.loads((edition / "manifest.json").read_text(encoding="utf-8"))
-    return {"site": build / "site", "edition": edition, "manifest": manifest, "source_id": source_id}
+    return {"site": build / "site", "edition": edition, "manifest": manifest, "source_id": source_id,
+            "en": english}
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -317,6 +320,32 @@ def test_page_renders_offline_without_errors(built, visit, name):
     assert not problems, f"{name}.html:\n  " + "\n  ".join(problems)
 
 
+@pytest.mark.parametrize("name", EDITION_PAGES)
+def test_english_page_renders_offline_without_errors(built, visit, name):
+    """The English edition of the same data: every page draws its charts and formulas, in English, with nothing
+    from another host and no error."""
+    v = visit(f"en/{YEAR}/{name}.html")
+    page = v.page
+    problems: list[str] = []
+    html_text = (built["en"] / f"{name}.html").read_text(encoding="utf-8")
+    expected_charts = html_text.count('class="jinan-chart"')
+    n = wait_for_charts(page)
+    if n != expected_charts:
+        problems.append(f"{n} chart containers in the page, {expected_charts} in the HTML")
+    for i in range(n):
+        if page.locator(".jinan-chart").nth(i).locator(DATA_MARKS).count() < 1:
+            problems.append(f"chart {i}: no data mark")
+    if 'class="math' in html_text and page.locator(".math > svg").count() != page.locator(".math").count():
+        problems.append("a formula is not typeset")
+    banner = page.locator(".edition-banner")
+    if banner.count() != 1 or f"{YEAR} edition" not in banner.inner_text():
+        problems.append(f"banner: {banner.all_inner_texts()!r}")
+    if page.locator("html").get_attribute("lang") not in ("en", "en-GB", "en-US"):
+        problems.append(f"html lang={page.locator('html').get_attribute('lang')!r}")
+    problems += v.problems()
+    assert not problems, f"en/{name}.html:\n  " + "\n  ".join(problems)
+
+
 def test_site_index_lists_the_edition(built, visit):
     v = visit("index.html")
     link = v.page.locator(f'a[href="{YEAR}/index.html"]')
@@ -325,7 +354,7 @@ def test_site_index_lists_the_edition(built, visit):
     assert built["manifest"]["data_cutoff"] in v.page.inner_text("body")
     assert v.problems() == []
     switcher = json.loads((built["site"] / "switcher.json").read_text(encoding="utf-8"))
-    assert [e["version"] for e in switcher] == [str(YEAR)]
+    assert [e["version"] for e in switcher] == [str(YEAR), f"{YEAR}-en"]
 
 
 # ---------------------------------------------------------------- HTML safety

@@ -12,7 +12,7 @@ import pytest
 from jinan_eval.data.ingest import collected_files, infer_base_year, infer_period, ingest, source_id, split_date
 from jinan_eval.data.problems import DataValidationError
 
-from conftest import SHIPPED_DATA, write_data_dir
+from conftest import PLAN_DIR, SHIPPED_DATA, write_data_dir
 
 HEADER = ("indicator_key,indicator_zh,region,year,value,unit,measure,source_title,source_publisher,source_date,"
           "source_url,locator,note,source_kind\n")
@@ -127,12 +127,50 @@ def test_cumulative_row_without_a_stated_base_year_is_refused(tmp_path):
 
 @pytest.mark.parametrize("words, expected", [
     ({"indicator_zh": "较2017年改善", "note": ""}, 2017),
-    ({"indicator_zh": "x", "note": "cumulative over 14th FYP"}, 2019),
+    ({"indicator_zh": "x", "note": "cumulative over the plan period"}, 2019),
+    ({"indicator_zh": "计划期以来累计", "note": ""}, 2019),
     ({"indicator_zh": "x", "note": "base year 2013"}, 2013),
     ({"indicator_zh": "x", "note": ""}, None),
 ])
 def test_infer_base_year(words, expected):
-    assert infer_base_year(words, period_base_year=2019) == expected
+    assert infer_base_year(words, period_base_year=2019, base_year_words=("plan period", "计划期")) == expected
+
+
+def test_without_base_year_words_no_words_mean_the_base_year():
+    row = {"indicator_zh": "计划期以来累计", "note": "cumulative over the plan period"}
+    assert infer_base_year(row, period_base_year=2019) is None
+
+
+ROW_SINCE = ("pm25,PM2.5浓度 “十四五”以来累计改善,济南市,2024,-26.5,%,cumulative_change,标题四,大众,2025-01-03,"
+             "https://e.org/d,第4段,,\n")
+
+
+def test_a_plan_that_names_no_base_year_words_maps_none_to_its_base_year(tmp_path):
+    """The words that mean "since the base year" are the plan's (plan.yaml base_year_words): a plan that names none
+    leaves such a figure without a base year, refused as any other."""
+    raw, data = make_layout(tmp_path, ROW_SINCE)
+    with pytest.raises(DataValidationError) as info:
+        ingest(raw, data)
+    assert [(p.rule, p.file, p.row) for p in info.value.report.errors] == [("observation.base_year", "air.csv", 2)]
+
+
+def test_the_plans_base_year_words_count_a_figure_from_its_base_year(tmp_path):
+    raw, data = make_layout(tmp_path, ROW_SINCE + ROW_SINCE.replace("“十四五”以来", "较十三五末").replace("2024", "2023"))
+    plan = data / PLAN_DIR / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8") + "base_year_words: [十四五, 十三五末]\n", encoding="utf-8")
+    ingest(raw, data)
+    assert list(pd.read_csv(data / "observations" / "air.csv")["base_year"]) == [2020, 2020]
+
+
+def test_ingesting_the_shipped_raw_files_reproduces_the_shipped_data(shipped_data_copy):
+    """The shipped observations and sources are what the ingest makes of the shipped raw files, byte for byte."""
+    ingest(shipped_data_copy / "raw", shipped_data_copy)
+    written = sorted(p.relative_to(shipped_data_copy) for p in shipped_data_copy.rglob("*.csv")
+                     if "raw" not in p.relative_to(shipped_data_copy).parts[:1])
+    assert written == sorted(p.relative_to(SHIPPED_DATA) for p in SHIPPED_DATA.rglob("*.csv")
+                             if "raw" not in p.relative_to(SHIPPED_DATA).parts[:1])
+    changed = [str(rel) for rel in written if (shipped_data_copy / rel).read_bytes() != (SHIPPED_DATA / rel).read_bytes()]
+    assert changed == []
 
 
 def test_infer_period_reads_partial_year_flags():

@@ -215,6 +215,7 @@ def test_an_ingest_while_the_data_is_in_use_changes_nothing_and_names_the_holder
     assert main(["ingest", "--data-dir", str(data)]) == 0  # the lock dies with its holder
 
 
+@pytest.mark.slow  # starts the Sphinx process a build starts first
 def test_a_build_holds_the_data_lock_while_its_pages_read_the_data(shipped_data_copy, tmp_path, monkeypatch):
     """F4: an ingest started while a build runs its notebooks is refused, so an edition is built from one state of
     the data (the notebooks are replaced here by a probe that tries the ingest)."""

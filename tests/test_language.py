@@ -16,7 +16,6 @@ import string
 import pytest
 
 from jinan_eval.assess import assess_edition
-from jinan_eval.data import load_dataset
 from jinan_eval.edition.book import edition_years
 from jinan_eval.report import mechanisms, overview, project, sources
 from jinan_eval.report.book_pages import changes_page, index_page
@@ -24,7 +23,9 @@ from jinan_eval.report.context import Context
 from jinan_eval.report.messages import Messages, catalogue
 from jinan_eval.vocabulary import SECTION_KEY_PROJECT
 
-DATASET = load_dataset()
+from conftest import shipped_dataset
+
+DATASET = shipped_dataset()
 IDENTIFIERS = re.compile(
     r"\b(?:MAIN|KP\d+|PM\d+|SM\d+)-\d+\b"  # target ids
     r"|\bS[0-9a-f]{8}\b"  # source ids

@@ -45,6 +45,7 @@ def test_the_rule_catches_a_bare_expression():
     assert _allowed(ast.parse("show(overview.counts(ctx))").body[0])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_kernel_and_the_probe_hash_a_summary_page_alike(tmp_path, lang):
     dataset = load_dataset(DEFAULT_DATA_DIR)

@@ -13,7 +13,6 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from jinan_eval.data import load_dataset
 from jinan_eval.edition.book import EditionResults, edition_years
 from jinan_eval.edition.downloads import write_downloads
 from jinan_eval.report import mechanisms, overview, project
@@ -21,7 +20,9 @@ from jinan_eval.report.context import Context
 from jinan_eval.report.tables import REQUEST_WORKBOOK, workbook_name
 from jinan_eval.vocabulary import SECTION_KEY_PROJECT
 
-DATASET = load_dataset()
+from conftest import shipped_dataset
+
+DATASET = shipped_dataset()
 COLLECTION_WORDS = re.compile(
     r"转载|镜像|\brepost|\bmirror|\bvia\b|page returned|no URL|stored (?:page|copy|text)|excerpt|spam|low[- ]quality"
     r"|invented|reliab|verify (?:on|against)|search tool|collected/|returned by|headline not|title from|原指标|PARTIAL YEAR"

@@ -39,6 +39,7 @@ def test_injected_parameters_are_hidden():
     assert "remove-cell" in nb.cells[0].metadata["tags"]
 
 
+@pytest.mark.slow
 def test_failing_notebook_is_named_and_previous_output_kept(tmp_path):
     templates = tmp_path / "templates"
     templates.mkdir()
@@ -185,3 +186,18 @@ def test_a_page_key_ignores_where_its_rows_sit_in_their_file(shipped_data_copy):
     assert before[f"{removed.lower()}.ipynb"] != after[f"{removed.lower()}.ipynb"]
     for section in below - {removed}:
         assert before[f"{section.lower()}.ipynb"] == after[f"{section.lower()}.ipynb"], section
+
+
+@pytest.mark.slow
+def test_the_pages_start_from_the_builds_data_not_the_data_folder(shipped_data_copy, tmp_path):
+    """The run loads and validates the data once and hands it, with its assessment, to the kernels: a data folder
+    that no longer loads after the run has read it does not reach any page."""
+    dataset = load_dataset(shipped_data_copy)
+    regions = shipped_data_copy / "regions.csv"
+    regions.write_text("not,a,regions,table\n", encoding="utf-8")
+    with pytest.raises(Exception):  # noqa: B017 — the folder itself no longer loads
+        load_dataset(shipped_data_copy)
+    out = run_notebooks(2025, "zh", data_dir=shipped_data_copy, build_dir=tmp_path / "build", progress=False,
+                        dataset=dataset, only=["overview.ipynb", "kp1.ipynb"], reuse=False)
+    assert sorted(p.name for p in out.glob("*.ipynb")) == ["kp1.ipynb", "overview.ipynb"]
+    assert not list(out.glob(".edition*")), "the build's hand-over file is not left with the notebooks"

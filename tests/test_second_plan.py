@@ -80,3 +80,21 @@ def test_an_edition_of_the_second_plan_builds(tmp_path, lang):
     if lang == "en":
         text = overview + (edition / "kp1.html").read_text(encoding="utf-8")
         assert "On track" in text and "进度正常" not in text
+
+
+def test_the_plan_sets_its_base_year_words_ids_and_years(dataset):
+    from jinan_eval.data.schema import section_id_pattern
+
+    plan = dataset.plan
+    assert plan.base_year_words == ("十三五", "13th FYP", "十二五末")
+    assert section_id_pattern(plan) == r"^(MAIN|KP[1-9]\d*|PM[1-9]\d*)$"
+    assert plan.year_range == (1995, 2030)
+
+
+def test_a_department_is_named_without_the_plans_region():
+    from jinan_eval.report.sources import department_name
+
+    # a provincial plan: 山东省生态环境厅 is the plan's 省生态环境厅; another region's name stays
+    assert department_name("山东省生态环境厅", "山东省") == "省生态环境厅" == department_name("省生态环境厅", "山东省")
+    assert department_name("河北省生态环境厅", "山东省") == "河北省生态环境厅"
+    assert department_name("山东省", "山东省") == "山东省" and department_name(None, "山东省") == ""

@@ -9,6 +9,8 @@ import pytest
 
 from jinan_eval.edition.book import BuildFailed, SphinxProcess
 
+pytestmark = pytest.mark.slow  # starts kernels or Sphinx: not in the fast tier
+
 
 def test_a_sphinx_process_that_cannot_start_fails_the_build_with_its_own_message(tmp_path, monkeypatch):
     broken = tmp_path / "jupyter_book"

@@ -14,6 +14,8 @@ from jinan_eval.data import load_dataset
 from jinan_eval.edition.run import KernelPool, NotebookFailed, PageJob, execute_job, page_jobs
 from jinan_eval.edition.warm import WarmKernel
 
+pytestmark = pytest.mark.slow  # starts kernels or Sphinx: not in the fast tier
+
 
 def notebook(*sources: str) -> nbformat.NotebookNode:
     nb = new_notebook(cells=[new_code_cell("marker = None")] + [new_code_cell(s) for s in sources])

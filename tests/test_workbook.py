@@ -13,10 +13,8 @@ from openpyxl import load_workbook
 
 from jinan_eval.assess import assess_edition, commitment_levels
 from jinan_eval.data import load_dataset
+from jinan_eval.data.workbook import EVIDENCE_SHEET, GUIDE_SHEET, WorkbookError
 from jinan_eval.edition.workbook import (
-    EVIDENCE_SHEET,
-    GUIDE_SHEET,
-    WorkbookError,
     ingest_workbook,
     ingest_workbooks,
     write_request_workbook,

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from jinan_eval.cli import main
 from jinan_eval.data import load_dataset
 from jinan_eval.data.read import MAX_CELL_CHARS
-from jinan_eval.edition.workbook import (
+from jinan_eval.data.workbook import (
     EVIDENCE_SHEET,
     GUIDE_SHEET,
     LISTS_SHEET,
@@ -26,9 +26,8 @@ from jinan_eval.edition.workbook import (
     MAX_SHEET_ROWS,
     META_SHEET,
     WorkbookError,
-    ingest_workbooks,
-    write_request_workbook,
 )
+from jinan_eval.edition.workbook import ingest_workbooks, write_request_workbook
 
 from e2e_helpers import SHIPPED_DATA, H, request_row
 from e2e_helpers import fill_request as fill

@@ -63,7 +63,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _ingest_workbook(args: argparse.Namespace) -> int:
-    from .edition.workbook import WorkbookError, ingest_workbooks
+    from .data.workbook import WorkbookError
+    from .edition.workbook import ingest_workbooks
 
     names = ", ".join(args.workbook)
     try:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..data.load import date_year, milestone_parts
 from ..vocabulary import (
     COMMITMENT_KINDS,
     COMPLETION_EVENTS,
@@ -41,25 +42,12 @@ COMMITMENT_COLUMNS = ("target_id", "report_year", "level", "evidence_count", "la
 _BY_RANK = {3: IMPLEMENTED, 2: UNDER_WAY, 1: PLANNED, 0: NO_PUBLIC_EVIDENCE}
 
 
-def event_year(date: object) -> int | None:
-    text = str(date or "")
-    return int(text[:4]) if text[:4].isdigit() else None
-
-
 def evidence_up_to(evidence: pd.DataFrame, report_year: int, first_year: int) -> pd.DataFrame:
     """Evidence an edition may use: dated from the plan's first year up to the report year, each row with the level
     its event supports (column ``level``)."""
-    years = evidence["event_date"].map(event_year)
+    years = evidence["event_date"].map(date_year)
     usable = evidence.loc[years.notna() & (years >= first_year) & (years <= report_year)]
     return usable.assign(level=usable["event"].map(LEVEL_OF_EVENT))
-
-
-def milestone_parts(target: dict) -> list[str]:
-    """The parts a milestone names (targets.csv, parts_zh, ';'-separated); one unnamed part when it names none."""
-    text = target.get("parts_zh")
-    if text is None or (isinstance(text, float) and text != text) or not str(text).strip():
-        return [""]
-    return [p.strip() for p in str(text).replace("；", ";").split(";") if p.strip()]
 
 
 def parts_completed(rows: pd.DataFrame, parts: list[str]) -> list[str]:

@@ -1,4 +1,4 @@
-"""Parameters of the assessment method (see book/methods.md).
+"""Parameters of the assessment method (see the methods chapter, book/methods.<lang>.md).
 
 Everything a reviewer might want to change about the rating — thresholds, the tolerance for approximate
 targets, the order of routes — lives in :class:`MethodParams`; the region assessed and the default base year

@@ -1,7 +1,7 @@
 """Assessment of the plan's targets: progress, status and what it takes, per target and report year.
 
-The method is described for reviewers in book/methods.md; the section names used in comments below (routes,
-path, pace ratio, status rules) follow that chapter. All tunable choices are in :class:`MethodParams`.
+The method is described for reviewers in the methods chapter (book/methods.<lang>.md); the section names used in
+comments below (routes, path, pace ratio, status rules) follow that chapter. All tunable choices are in :class:`MethodParams`.
 The assessment returns codes and numbers only (status, reason codes, flags, route, years, pace); the report
 layer turns them into sentences.
 
@@ -51,6 +51,7 @@ from .formulas import (
     NAN,
     compound_expected_progress,
     elapsed_share,
+    goal_ratio,
     linear_expected_progress,
     meets,
     pace_ratio,
@@ -189,16 +190,15 @@ def relative_metrics(
     qualifier: Qualifier, params: MethodParams,
 ) -> Metrics:
     """Percentage reduction/increase vs base: goal ratio g = 1 ∓ t; progress = (c − 1)/(g − 1)."""
-    sign = -1.0 if kind == "reduction_vs_base" else 1.0
-    goal_ratio = 1.0 + sign * target_pct / 100.0
-    progress = (ratio - 1.0) / (goal_ratio - 1.0)
+    goal = goal_ratio(kind, target_pct)
+    progress = (ratio - 1.0) / (goal - 1.0)
     share = elapsed_share(base_year, latest_year, target_year)
     years_left = (target_year - latest_year) if target_year is not None else 0
     return Metrics(
         achieved_change=(ratio - 1.0) * 100.0,
         progress=progress,
-        expected_progress=compound_expected_progress(goal_ratio, share),
-        required_annual_rate=required_compound_rate_pct(goal_ratio, ratio, years_left),
+        expected_progress=compound_expected_progress(goal, share),
+        required_annual_rate=required_compound_rate_pct(goal, ratio, years_left),
         met=meets(progress, qualifier.strict),
         met_within_tolerance=within_tolerance(progress, qualifier, params),
     )

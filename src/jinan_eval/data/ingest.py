@@ -10,7 +10,8 @@ repository unchanged. This module turns every row into one row of ``data/observa
   (one row per collected key × measure × unit; an unmapped combination is an error, never a silent rename);
   a unit conversion is a ``factor`` in that table;
 * the region name goes through ``data/regions.csv`` (``name_zh``);
-* base year, period (partial year) and qualifier (约/以上…) are read from the row's own words, and a row can
+* base year, period (partial year) and qualifier (约/以上…) are read from the row's own words (a base year stated
+  as a year, or one of the words plan.yaml lists under ``base_year_words`` for the plan's base year), and a row can
   be corrected through ``data/mappings/row_overrides.csv`` (file, line, column, value, reason);
 * rows that state a plan's target (key ending in ``_target`` or note starting with ``TARGET``) go to
   ``data/plan_targets.csv``: context, never observations, never rated or requested.
@@ -49,7 +50,6 @@ OVERRIDABLE = ("base_year", "period", "qualifier", "preferred", "year", "basis")
 _ISO_DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)\b\s*(.*)$")
 _BASE_YEAR = re.compile(r"(?:较|比|相比|与|vs\.?|base(?: year)?[:=]?|relative to|compared with)\s*(\d{4})\s*年?",
                         re.IGNORECASE)
-_FYP_BASE = re.compile(r"十四五|14th FYP|十三五.?末")
 _PARTIAL = re.compile(r"PARTIAL YEAR|\bpartial:|\b(?:Jan|H1)\b[^;]*?(?:only|–|-)|前三季度|1-\d{1,2}月|上半年", re.IGNORECASE)
 _QUALIFIER = re.compile(r"(约|以上|超过|突破|\d余)")
 
@@ -157,15 +157,17 @@ def read_collected(path: Path, name: str, report: Report, columns: tuple[str, ..
     return rows
 
 
-def infer_base_year(row: dict[str, str], period_base_year: int | None = None) -> int | None:
+def infer_base_year(row: dict[str, str], period_base_year: int | None = None,
+                    base_year_words: tuple[str, ...] = ()) -> int | None:
     """The base year a cumulative figure is counted from, as the row's own words state it.
 
-    A figure counted over the plan period ("十四五以来") is counted from the plan's base year."""
+    A row that names a year ("较2017年") is counted from it; else a row with one of ``base_year_words`` (the plan's
+    words for its period or its start, plan.yaml) from the plan's base year ``period_base_year``; else None."""
     words = f"{row['indicator_zh']} {row['note']}"
     match = _BASE_YEAR.search(words)
     if match:
         return int(match.group(1))
-    if _FYP_BASE.search(words):
+    if any(word in words for word in base_year_words):
         return period_base_year
     return None
 
@@ -187,7 +189,8 @@ def is_plan_target(row: dict[str, str]) -> bool:
 
 
 def ingest_row(name: str, line: int, row: dict[str, str], mapping: dict, regions: dict[str, str],
-               overrides: dict, report: Report, period_base_year: int | None = None) -> tuple[dict, dict] | None:
+               overrides: dict, report: Report, period_base_year: int | None = None,
+               base_year_words: tuple[str, ...] = ()) -> tuple[dict, dict] | None:
     """One collected row → (observation, source), or None with the problem reported."""
     key = (row["indicator_key"], row["measure"], row["unit"])
     m = mapping.get(key)
@@ -206,7 +209,7 @@ def ingest_row(name: str, line: int, row: dict[str, str], mapping: dict, regions
         report.error(name, line, "value", "number.not_numeric", str(exc))
         return None
     fix = overrides.get((name, line), {})
-    base_year = m.base_year if m.base_year is not None else infer_base_year(row, period_base_year)
+    base_year = m.base_year if m.base_year is not None else infer_base_year(row, period_base_year, base_year_words)
     if row.get("base_year"):  # a file that states the base year in a column of its own (the request workbook)
         base_year = int(row["base_year"])
     if "base_year" in fix:
@@ -328,7 +331,8 @@ def ingest_into(raw_dir: Path, data_dir: Path, plan_id: str | None = None) -> Re
     """Ingest every collected CSV under ``raw_dir`` into the folder ``data_dir`` in place (the caller's copy:
     see :func:`ingest`); raises if any row fails.
 
-    Figures counted over the plan period (十四五以来) take the base year of the plan in ``data_dir``."""
+    Figures counted over the plan period (in the words of its plan.yaml, base_year_words) take the base year of
+    the plan in ``data_dir``."""
     report = Report()
     try:
         plan = load_plan_config(data_dir, plan_id)
@@ -350,7 +354,8 @@ def ingest_into(raw_dir: Path, data_dir: Path, plan_id: str | None = None) -> Re
         name = str(path.relative_to(raw_dir))
         obs_rows = []
         for line, row in read_collected(path, name, report):
-            result = ingest_row(name, line, row, mapping, regions, overrides, report, plan.base_year)
+            result = ingest_row(name, line, row, mapping, regions, overrides, report, plan.base_year,
+                                plan.base_year_words)
             if result is None or result[1]["source_id"] in dropped:
                 continue
             observation, source = result

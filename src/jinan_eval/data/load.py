@@ -39,6 +39,7 @@ from ..vocabulary import (
     STATEMENT_STATUSES,
     TARGET_QUALIFIERS,
     is_official_host,
+    qualifier_words,
 )
 from .problems import DataValidationError, Report
 from .read import read_table
@@ -55,7 +56,23 @@ from .schema import (
     STATEMENTS,
     TARGETS,
     Table,
+    for_plan,
+    id_form_pattern,
 )
+
+
+def date_year(date: object) -> int | None:
+    """The year of an ISO date, month or year (its first four digits); None when it has none."""
+    text = str(date if date is not None and not (isinstance(date, float) and date != date) else "")
+    return int(text[:4]) if text[:4].isdigit() else None
+
+
+def milestone_parts(target: dict) -> list[str]:
+    """The parts a milestone names (targets.csv, parts_zh, ';'-separated); one unnamed part when it names none."""
+    text = target.get("parts_zh")
+    if text is None or (isinstance(text, float) and text != text) or not str(text).strip():
+        return [""]
+    return [p.strip() for p in str(text).replace("；", ";").split(";") if p.strip()]
 
 
 def departments(text: object) -> list[str]:
@@ -128,7 +145,9 @@ class Dataset:
 
 
 def _read(data_dir: Path, table: Table, report: Report, plan: PlanConfig) -> pd.DataFrame | None:
+    """One table of the plan's data, checked by the data dictionary with the rules the plan sets (schema.for_plan)."""
     rel = f"{plan.folder}/{table.path}" if table.in_plan else table.path
+    table = for_plan(table, plan)
     if table.multi_file:
         files = sorted(data_dir.glob(rel))
         if not files:
@@ -161,6 +180,24 @@ def _rows_not_in(frame: pd.DataFrame, column: str, allowed: set, report: Report,
         report.error(rec.at_file, rec.at_line, column, rule, f"{getattr(rec, column)!r} is not a known {what}")
 
 
+def check_section_ids(sections: pd.DataFrame, plan: PlanConfig, report: Report) -> None:
+    """Each section's id is in the form the plan gives its kind (plan.yaml section_id_forms), where it gives forms."""
+    forms = plan.section_id_forms
+    if not forms:
+        return
+    for rec in sections.itertuples():
+        if not isinstance(rec.section_id, str) or not isinstance(rec.kind, str):
+            continue  # an empty cell: the table's own check reports it
+        form = forms.get(rec.kind)
+        if form is None:
+            report.error(rec.at_file, rec.at_line, "kind", "section.id_form",
+                         f"plan.yaml section_id_forms gives no id form for the kind {rec.kind!r}")
+        elif not re.fullmatch(id_form_pattern(str(form)), rec.section_id):
+            report.error(rec.at_file, rec.at_line, "section_id", "section.id_form",
+                         f"{rec.section_id!r} is not in the form {form} that plan.yaml section_id_forms gives "
+                         f"the kind {rec.kind!r}")
+
+
 def check_targets(targets: pd.DataFrame, sections: pd.DataFrame | None, indicators: pd.DataFrame | None,
                   report: Report) -> None:
     """A quantified target needs an indicator, a value, a unit and a base year; the others need none."""
@@ -181,8 +218,7 @@ def check_targets(targets: pd.DataFrame, sections: pd.DataFrame | None, indicato
                          f"a '{rec.kind}' commitment carries no number of its own")
         if not pd.isna(rec.base_year) and not pd.isna(rec.target_year) and rec.base_year >= rec.target_year:
             report.error(rec.at_file, rec.at_line, "base_year", "target.years", "base_year must precede target_year")
-        words = [w.strip() for w in str(rec.qualifier or "").replace("；", ";").split(";") if w.strip()] \
-            if not pd.isna(rec.qualifier) else []
+        words = qualifier_words(rec.qualifier)
         unknown = [w for w in words if w not in TARGET_QUALIFIERS]
         if unknown:
             report.error(rec.at_file, rec.at_line, "qualifier", "target.qualifier",
@@ -558,7 +594,7 @@ def check_evidence(evidence: pd.DataFrame, targets: pd.DataFrame | None, sources
         _rows_not_in(evidence, "source_id", set(sources["source_id"]), report, "ref.source", "source (sources.csv)")
     first, last = plan.first_year, plan.target_year + 1
     for rec in evidence.itertuples():
-        year = int(str(rec.event_date)[:4]) if str(rec.event_date)[:4].isdigit() else None
+        year = date_year(rec.event_date)
         if year is not None and not first <= year <= last:
             report.error(rec.at_file, rec.at_line, "event_date", "evidence.date",
                          f"{rec.event_date} is outside the plan period {first}–{last}")
@@ -597,9 +633,10 @@ def check_statements(statements: pd.DataFrame, targets: pd.DataFrame | None, sec
                 report.error(rec.at_file, rec.at_line, "status", "statement.status",
                              f"'{rec.status}' speaks of {'a year before' if early else 'the target year or later'} "
                              f"({due}); as_of_year is {int(rec.as_of_year)}")
-        if str(rec.statement_date)[:4].isdigit() and int(str(rec.statement_date)[:4]) < int(rec.as_of_year):
+        said = date_year(rec.statement_date)
+        if said is not None and said < int(rec.as_of_year):
             report.error(rec.at_file, rec.at_line, "statement_date", "statement.date",
-                         f"a statement made in {str(rec.statement_date)[:4]} cannot speak of the full year "
+                         f"a statement made in {said} cannot speak of the full year "
                          f"{int(rec.as_of_year)}")
         allowed = bodies | ({str(holder.get(target.get("indicator_key")))} if target is not None else set())
         if (sections is not None) and str(rec.body_zh).strip() not in allowed:
@@ -656,6 +693,8 @@ def validate(data_dir: Path = DEFAULT_DATA_DIR, plan_id: str | None = None) -> t
         evidence = drop_exact_repeats(evidence, report, "evidence")
     if regions is not None:
         check_plan_regions(plan, regions, report)
+    if sections is not None:
+        check_section_ids(sections, plan, report)
     if indicators is not None:
         check_indicators(indicators, sections, report)
     if targets is not None:

@@ -5,16 +5,22 @@ The same description drives three things:
 * reading (which columns are numeric and may be repaired, which are required),
 * validation (pandera schemas built by :func:`pandera_schema`),
 * the data-dictionary page of the book (:func:`dictionary_frame`).
+
+A plan sets two of its rules (:func:`for_plan`): the years a figure may refer to (``PlanConfig.year_range``) and the
+form of its section and target ids (plan.yaml ``section_id_forms``). Without a plan, the dictionary states where
+they come from.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import pandas as pd
 import pandera.pandas as pa
 
+from ..config import NUMBER_MARK, YEARS_AFTER_TARGET, YEARS_BEFORE_BASE, PlanConfig
 from ..vocabulary import (
     BLOCK_REASONS,
     BOUND_RULES,
@@ -38,7 +44,10 @@ from ..vocabulary import OBSERVATION_BASES as BASES
 
 DType = Literal["str", "int", "float", "bool"]
 
-YEAR_MIN, YEAR_MAX = 2000, 2035
+#: What a plan sets in a field's rule (Field.by_plan, applied by for_plan): the range of a year, the form of an id.
+BY_PLAN_YEAR, BY_PLAN_SECTION_ID, BY_PLAN_TARGET_ID = "year", "section_id", "target_id"
+#: A section id of a plan that states no forms: capital letters, optionally followed by a number from 1.
+ANY_SECTION_ID = r"[A-Z]+(?:[1-9]\d*)?"
 PREFERRED_NOTE = "preferred where sources disagree:"  # ingest writes the override's reason after it in `note`
 
 
@@ -54,6 +63,7 @@ class Field:
     pattern: str | None = None
     min_value: float | None = None
     max_value: float | None = None
+    by_plan: str | None = None  # BY_PLAN_…: the plan sets this rule (for_plan)
 
 
 @dataclass(frozen=True)
@@ -85,7 +95,29 @@ class Table:
 
 
 def _year(name: str, description: str, nullable: bool = False) -> Field:
-    return Field(name, "int", description, nullable=nullable, min_value=YEAR_MIN, max_value=YEAR_MAX)
+    """A year: within the plan's year range (set by for_plan)."""
+    return Field(name, "int", description, nullable=nullable, by_plan=BY_PLAN_YEAR)
+
+
+def id_form_pattern(form: str) -> str:
+    """The regular expression of one section-id form of plan.yaml: ``KP<n>`` → ``KP[1-9]\\d*``, ``MAIN`` → ``MAIN``."""
+    prefix = form.removesuffix(NUMBER_MARK)
+    return re.escape(prefix) + (r"[1-9]\d*" if form.endswith(NUMBER_MARK) else "")
+
+
+def _section_ids(plan: PlanConfig | None) -> str:
+    forms = plan.section_id_forms if plan is not None else {}
+    return "|".join(id_form_pattern(str(f)) for f in forms.values()) if forms else ANY_SECTION_ID
+
+
+def section_id_pattern(plan: PlanConfig | None = None) -> str:
+    """The pattern of a section id: one of the plan's forms (plan.yaml section_id_forms), else ANY_SECTION_ID."""
+    return rf"^({_section_ids(plan)})$"
+
+
+def target_id_pattern(plan: PlanConfig | None = None) -> str:
+    """The pattern of a target id: a section id of the plan, a hyphen and the target's number."""
+    return rf"^({_section_ids(plan)})-\d+$"
 
 
 SECTIONS = Table(
@@ -93,8 +125,8 @@ SECTIONS = Table(
     "sections.csv",
     "The plan's parts: main targets, key projects (重点工程), policy mechanisms (政策机制), safeguards (保障措施).",
     (
-        Field("section_id", "str", "MAIN, KP1, KP2 … (key projects), PM1 … (mechanisms), SM1 … (safeguards)",
-              unique=True, pattern=r"^(MAIN|KP[1-9]\d*|PM[1-9]\d*|SM[1-9]\d*)$"),
+        Field("section_id", "str", "The section's id, in the form the plan gives its kind", unique=True,
+              pattern=section_id_pattern(), by_plan=BY_PLAN_SECTION_ID),
         Field("kind", "str", "main_targets / key_project / policy_mechanism / safeguard", choices=SECTION_KINDS),
         Field("number_zh", "str", "Numbering in the plan, e.g. 三（一）"),
         Field("title_zh", "str", "Title as in the plan"),
@@ -111,7 +143,8 @@ TARGETS = Table(
     "targets.csv",
     "Every commitment of the plan: quantified targets, milestones, provincial tasks and qualitative actions.",
     (
-        Field("target_id", "str", "{section_id}-{n}", unique=True, pattern=r"^(MAIN|KP\d+|PM\d+|SM\d+)-\d+$"),
+        Field("target_id", "str", "{section_id}-{n}", unique=True, pattern=target_id_pattern(),
+              by_plan=BY_PLAN_TARGET_ID),
         Field("section_id", "str", "Section of the plan (sections.csv)"),
         Field("indicator_key", "str", "Indicator measured (indicators.csv); empty for non-quantified commitments",
               nullable=True),
@@ -370,6 +403,27 @@ TABLES: dict[str, Table] = {
 _PANDERA_DTYPES = {"str": str, "int": "Int64", "float": float, "bool": "boolean"}
 
 
+def for_plan(table: Table, plan: PlanConfig) -> Table:
+    """The table as the data of ``plan`` is checked: its years within the plan's year range, its section and target
+    ids in the plan's forms."""
+    low, high = plan.year_range
+    rules = {BY_PLAN_YEAR: {"min_value": low, "max_value": high},
+             BY_PLAN_SECTION_ID: {"pattern": section_id_pattern(plan)},
+             BY_PLAN_TARGET_ID: {"pattern": target_id_pattern(plan)}}
+    return replace(table, fields=tuple(replace(f, **rules[f.by_plan]) if f.by_plan else f for f in table.fields))
+
+
+#: The rules a plan sets, as the data dictionary states them without a plan.
+_BY_PLAN_RULES = {
+    BY_PLAN_YEAR: f"a year of the plan (plan.yaml earliest_year–latest_year; default: base year − {YEARS_BEFORE_BASE} "
+                  f"to target year + {YEARS_AFTER_TARGET})",
+    BY_PLAN_SECTION_ID: f"in a form of plan.yaml section_id_forms (KP{NUMBER_MARK}: KP1, KP2 …); without forms, "
+                        f"pattern `{section_id_pattern()}`",
+    BY_PLAN_TARGET_ID: f"a section id of the plan, a hyphen, a number (KP1-2); without forms, pattern "
+                       f"`{target_id_pattern()}`",
+}
+
+
 def pandera_schema(table: Table) -> pa.DataFrameSchema:
     """Build the pandera schema that checks one table's cells (types, ranges, choices, patterns)."""
     columns = {}
@@ -395,11 +449,12 @@ def pandera_schema(table: Table) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, strict=False, coerce=True, name=table.name)
 
 
-def dictionary_frame() -> pd.DataFrame:
-    """The data dictionary as one table: table, column, type, required, rule, description."""
+def dictionary_frame(plan: PlanConfig | None = None) -> pd.DataFrame:
+    """The data dictionary as one table: table, column, type, required, rule, description. Without a plan, a rule a
+    plan sets says where it comes from; with one, it is that plan's."""
     rows = []
     for t in TABLES.values():
-        for f in t.fields:
+        for f in (for_plan(t, plan) if plan is not None else t).fields:
             rules = []
             if not f.nullable:
                 rules.append("not empty")
@@ -407,7 +462,9 @@ def dictionary_frame() -> pd.DataFrame:
                 rules.append("unique")
             if f.choices:
                 rules.append("one of " + " / ".join(f.choices))
-            if f.pattern:
+            if f.by_plan and plan is None:
+                rules.append(_BY_PLAN_RULES[f.by_plan])
+            elif f.pattern:
                 rules.append(f"pattern `{f.pattern}`")
             if f.min_value is not None:
                 rules.append(f"{f.min_value:g}–{f.max_value:g}")

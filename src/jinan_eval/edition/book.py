@@ -39,12 +39,11 @@ import pandas as pd
 import yaml
 
 from .. import __version__
-from ..assess import assess_edition, assess_history, commitment_levels, sensitivity
 from ..config import BOOK_CONFIG_TEMPLATE, BOOK_DIR, BUILD_DIR, DEFAULT_DATA_DIR, ROOT, TEMPLATE_DIR, VENDOR_DIR
 from ..data import Dataset, load_dataset
 from ..data.load import host_kind, host_of, url_problem
 from ..report import book_pages, overview
-from ..report.context import Context
+from ..report.context import Context, EditionResults
 from ..report.messages import Messages
 from ..store import (
     build_lock,
@@ -58,7 +57,6 @@ from ..store import (
 )
 from ..vocabulary import HOST_BLOCKED, RATED_KINDS, SECTION_MAIN
 from . import downloads
-from .probe import seeded_context
 from .run import PAGE_KEYS_FILE, KernelPool, output_dir_for, page_jobs, run_notebooks
 
 VENDOR_FILES = {
@@ -199,31 +197,6 @@ def vendor_static(static_dir: Path) -> None:
         shutil.copyfile(source, target)
 
 
-@dataclass
-class EditionResults:
-    """Everything an edition shows beyond its notebooks, computed once per build: this year's assessment, every
-    report year's up to it, the previous year's, and the sensitivity of the statuses to the thresholds."""
-
-    assessment: pd.DataFrame
-    history: pd.DataFrame
-    sensitivity: pd.DataFrame
-    commitments: pd.DataFrame  # implementation level of every commitment, every report year up to this one
-
-    @classmethod
-    def compute(cls, dataset: Dataset, year: int) -> EditionResults:
-        history = assess_history(dataset, range(dataset.plan.first_year, year + 1))
-        current = history[history["report_year"] == year].reset_index(drop=True)
-        if current.empty:  # a year before the first report year: assess it on its own
-            current = assess_edition(dataset, year)
-        levels = pd.concat([commitment_levels(dataset, y) for y in range(dataset.plan.first_year, year + 1)],
-                           ignore_index=True)
-        return cls(current, history, sensitivity(dataset, year), levels)
-
-    def previous(self, dataset: Dataset, year: int) -> pd.DataFrame:
-        before = self.history[self.history["report_year"] == year - 1]
-        return before if not before.empty else assess_edition(dataset, year - 1)
-
-
 def _worked_example(dataset: Dataset, results: EditionResults, lang: str) -> str:
     """The first rated headline target, field by field."""
     main = dataset.sections.loc[dataset.sections["kind"] == SECTION_MAIN, "section_id"]
@@ -253,8 +226,8 @@ def markdown_pages(edition: Edition, dataset: Dataset, manifest: dict, results: 
         "changes.md": book_pages.changes_page(edition.year, lang, dataset, results.assessment, before, published,
                                               results.commitments),
         "data_dictionary.md": book_pages.data_dictionary_page(lang),
-        "methods.md": book_pages.methods_page(lang, BOOK_DIR, _worked_example(dataset, results, lang),
-                                              book_pages.sensitivity_table(results.sensitivity, lang)),
+        "methods.md": book_pages.methods_page(lang, BOOK_DIR, dataset, _worked_example(dataset, results, lang),
+                                              results.sensitivity),
         "how_to_review.md": book_pages.how_to_review_page(BOOK_DIR),
     }
 
@@ -546,10 +519,10 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
         final.parent.mkdir(parents=True, exist_ok=True)
         work = staging_folder(build_dir, f"build-{edition.year}-{lang}-")
         # What takes a second or two to start (the kernels, the Sphinx process) starts first, while this process
-        # loads the data and keys the pages. A first build runs every page, so every kernel starts at once; a
-        # rebuild usually runs few (one starts, the others when there are pages for them). While the notebooks run,
-        # this process computes the assessment (and probes the summary pages) and a side thread writes the book's
-        # other sources; the downloads are written while Sphinx writes the pages.
+        # loads the data, assesses it and keys the pages. A first build runs every page, so every kernel starts at
+        # once; a rebuild usually runs few (one starts, the others when there are pages for them). While the
+        # notebooks run, a side thread writes the book's other sources; the downloads are written while Sphinx
+        # writes the pages.
         rebuild = (output_dir_for(edition.year, lang, build_dir) / PAGE_KEYS_FILE).exists()
         pool = KernelPool(max(1, jobs or os.cpu_count() or 1), work, eager=1 if rebuild else None)
         sphinx = SphinxProcess(lang)
@@ -565,24 +538,13 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
             pages = [job.page for job in page_jobs(dataset, edition.year, lang, Path(data_dir).resolve())]
             fresh = work / "src"
             fresh.mkdir()
-            done: dict = {}
-
-            def beside_the_notebooks() -> dict:
-                """Once the pages are handed to the kernels: the assessment here, then the book's other sources in
-                the side thread; the probes start from this assessment."""
-                done["results"] = results = EditionResults.compute(dataset, edition.year)
-                done["sources"] = side.submit(prepare_source, edition, dataset, manifest, None, fresh, pages,
-                                              results, build_dir)
-                return {(edition.year, lang): seeded_context(dataset, edition.year, lang, results.history)}
-
+            results = EditionResults.compute(dataset, edition.year)  # the one assessment: the pages get it too
+            sources = side.submit(prepare_source, edition, dataset, manifest, None, fresh, pages, results, build_dir)
             notebooks = run_notebooks(edition.year, lang, jobs=jobs, data_dir=data_dir, build_dir=build_dir,
                                       progress=progress, template_dir=template_dir, dataset=dataset, pool=pool,
-                                      on_started=beside_the_notebooks)
+                                      results=results)
             checkpoint("notebooks-run")
-            if not done:  # no page had to run
-                beside_the_notebooks()
-            results = done["results"]
-            done["sources"].result()
+            sources.result()
             # the downloads are written while Sphinx writes the pages (not before: this process's own work before
             # Sphinx starts is what a one-figure rebuild waits for)
             writing = side.submit(downloads.write_downloads, dataset, results.history, edition.year, work / "data",

@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from ..assess.targets import published
 from ..data import Dataset
-from ..report.tables import DOWNLOAD_TABLES, REQUEST_WORKBOOK, workbook_name
+from ..data.load import date_year
+from ..report.tables import DOWNLOAD_TABLES, REQUEST_WORKBOOK, neutralised, workbook_name
 
 _INTERNAL_COLUMNS = ("at_file", "at_line")
-#: a text cell starting with one of these is read as a formula by Excel, WPS and LibreOffice (OWASP: CSV injection)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?$")
-
-
-def neutral(value: object) -> object:
-    """A text that a spreadsheet would run as a formula, made inert by a leading apostrophe; numbers (and text
-    that is a number, such as -3.5) are left as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.match(value.strip()):
-        return "'" + value
-    return value
-
-
-def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
-    text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
-    return frame.assign(**{c: frame[c].map(neutral) for c in text}) if text else frame
-
-
 def _public(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=[c for c in _INTERNAL_COLUMNS if c in frame.columns])
 
@@ -41,11 +23,11 @@ def edition_tables(dataset: Dataset, history: pd.DataFrame, report_year: int,
     the year), observations (≤ year), the sources they all cite and the search log."""
     obs = _public(dataset.graded_observations().query("year <= @report_year"))  # each figure with its grade
     evidence = dataset.evidence if dataset.evidence is not None else pd.DataFrame(columns=["source_id", "event_date"])
-    evidence = _public(evidence[evidence["event_date"].astype(str).str[:4].astype(int) <= report_year]
+    evidence = _public(evidence[evidence["event_date"].map(date_year) <= report_year]
                        if not evidence.empty else evidence)
     said = dataset.statements if dataset.statements is not None else pd.DataFrame(columns=["source_id",
                                                                                           "statement_date"])
-    said = _public(said[said["statement_date"].astype(str).str[:4].astype(int) <= report_year] if not said.empty
+    said = _public(said[said["statement_date"].map(date_year) <= report_year] if not said.empty
                    else said)
     cited = set(obs["source_id"]) | set(evidence["source_id"]) | set(said["source_id"])
     sources = _public(dataset.sources[dataset.sources["source_id"].isin(cited)])

@@ -20,19 +20,9 @@ import hashlib
 from pathlib import Path
 
 import nbformat
-import pandas as pd
 
 from ..data import Dataset
 from ..report.context import Context, block_digest
-
-
-def seeded_context(dataset: Dataset, report_year: int, lang: str, history: pd.DataFrame) -> Context:
-    """A page context whose assessment of every report year is the one given: ``history`` must be
-    ``assess_history(dataset, range(first report year, report_year + 1))``, exactly what the context would compute
-    (the build has it already; the overview reads it)."""
-    ctx = Context(dataset, int(report_year), lang)
-    ctx.__dict__["assessment_history"] = history  # where functools.cached_property keeps a computed value
-    return ctx
 
 
 def page_blocks(template: Path, parameters: dict, dataset: Dataset, contexts: dict | None = None) -> list:

@@ -31,7 +31,7 @@ import pandas as pd
 from ..config import BUILD_DIR, DEFAULT_DATA_DIR, LANGS, TEMPLATE_DIR
 from ..data import Dataset, load_dataset
 from ..data.schema import EVIDENCE, OBSERVATIONS, SEARCH_LOG, SOURCES
-from ..report.context import CONTENT_DIGEST_ENV
+from ..report.context import CONTENT_DIGEST_ENV, Context, EditionResults, save_edition
 from ..report.messages import Messages
 from ..report.render import CHART_DIR_ENV
 from ..report.text import esc
@@ -128,9 +128,11 @@ def strip_volatile_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def execute_job(job: PageJob, template_dir: Path, out_dir: Path, chart_dir: Path | None = None,
-                warm=None, digest_file: Path | None = None) -> Path:
+                warm=None, digest_file: Path | None = None, edition_file: Path | None = None) -> Path:
     """Execute one page: in the warm kernel given (``warm.WarmKernel``), else in a kernel started for it. With
-    ``digest_file``, the kernel writes there a hash of each block the page shows (:mod:`.probe`)."""
+    ``digest_file``, the kernel writes there a hash of each block the page shows (:mod:`.probe`); with
+    ``edition_file`` (warm kernels only), the page starts from the build's data and assessment written there
+    (``report.context.save_edition``) instead of loading the data folder."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -143,7 +145,8 @@ def execute_job(job: PageJob, template_dir: Path, out_dir: Path, chart_dir: Path
 
             # the kernel (not this process) learns its working directory and where to write the charts' SVGs
             warm.prepare(out_dir, {CHART_DIR_ENV: None if chart_dir is None else str(chart_dir),
-                                   CONTENT_DIGEST_ENV: None if digest_file is None else str(digest_file)})
+                                   CONTENT_DIGEST_ENV: None if digest_file is None else str(digest_file)},
+                         edition_file)
             result = pm.execute_notebook(nb, None, parameters=job.parameters, kernel_name="python3",
                                          progress_bar=False, log_output=False, engine_name=ENGINE_NAME, warm=warm)
         else:
@@ -171,6 +174,8 @@ def output_dir_for(report_year: int, lang: str, build_dir: Path = BUILD_DIR) -> 
 
 
 PAGE_KEYS_FILE = ".page-keys.json"
+#: the build's data and assessment, for the kernels (in the staging folder while the pages run, then removed)
+EDITION_FILE = ".edition.pickle"
 #: the tables whose rows belong to targets: a key-project page reads only its own targets' rows of these
 PER_TARGET_TABLES = (OBSERVATIONS, SOURCES, EVIDENCE, SEARCH_LOG)
 
@@ -240,7 +245,7 @@ def page_keys(dataset: Dataset, jobs: list[PageJob], report_year: int, lang: str
 def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, data_dir: Path = DEFAULT_DATA_DIR,
                   build_dir: Path = BUILD_DIR, template_dir: Path = TEMPLATE_DIR, progress: bool = True,
                   only: list[str] | None = None, reuse: bool = True, dataset: Dataset | None = None,
-                  pool: KernelPool | None = None, on_started=None) -> Path:
+                  pool: KernelPool | None = None, results: EditionResults | None = None) -> Path:
     """Execute the pages of one edition whose inputs changed; returns the output directory. Raises
     :class:`NotebookFailed`.
 
@@ -249,9 +254,9 @@ def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, d
     whose key changed but whose content did not (:mod:`.probe`: the content's hash is the one recorded), which is
     reused too. ``reuse=False`` executes every page; ``only`` executes just the pages named (and records no
     keys). ``pool``: kernels already starting (see :class:`KernelPool`), closed when the run ends; without it the
-    run starts its own. ``on_started``: called once the pages to execute are handed to the kernels, before the
-    probes (a build then does its own work beside them); it may return the contexts the probes start from, by
-    (report year, language) (see :func:`.probe.seeded_context`).
+    run starts its own. The data is loaded and validated once, here (or given as ``dataset``), and assessed once
+    (or given as ``results``); every page and every probe starts from these objects (the kernels read them from
+    one file in the staging folder), never from the data folder.
     """
     from .probe import probe, recorded_digest
 
@@ -282,22 +287,24 @@ def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, d
         reused = [j for j in page_list if j not in changed]
         bar = _progress(len(changed), f"{report_year} {lang}" + (f" ({len(reused)} reused)" if reused else ""),
                         progress)
-        contexts: dict = {}  # one assessment for every page probed
+        results = results if results is not None else EditionResults.compute(dataset, report_year)
+        contexts = {(int(report_year), lang): Context(dataset, int(report_year), lang, results)}
         digests = staging / ".content"  # the block hashes the summary pages' kernels write
+        edition_file = staging / EDITION_FILE
 
         def run_one(job, warm):
             execute_job(job, template_dir, staging, staging / "charts", warm=warm,
-                        digest_file=digests / f"{job.output}.txt" if job.sections is None else None)
+                        digest_file=digests / f"{job.output}.txt" if job.sections is None else None,
+                        edition_file=edition_file)
 
         try:
             digests.mkdir()
+            save_edition(edition_file, dataset, results)
             for job in reused:
                 shutil.copyfile(final / job.output, staging / job.output)
             if (reused or probed) and (final / "charts").is_dir():
                 shutil.copytree(final / "charts", staging / "charts")
             pool.submit([j for j in changed if j not in probed], run_one)
-            if on_started is not None:
-                contexts.update(on_started() or {})
             new_contents = {j.output: contents[j.output] for j in reused if j.sections is None and j.output in contents}
             for job in probed:
                 if probe(template_dir / job.template, job.parameters, dataset, shared, contexts) == contents[job.output]:
@@ -315,6 +322,7 @@ def run_notebooks(report_year: int, lang: str = "zh", jobs: int | None = None, d
                     if digest is not None:
                         new_contents[job.output] = digest
             shutil.rmtree(digests)
+            edition_file.unlink()
             _drop_unused_charts(staging)
             if not only:
                 (staging / PAGE_KEYS_FILE).write_text(json.dumps({"keys": keys, "contents": new_contents}, indent=1,

@@ -78,11 +78,14 @@ class WarmKernel:
             if msg["parent_header"].get("msg_id") == msg_id:
                 return msg
 
-    def prepare(self, cwd: Path, environ: dict[str, str | None]) -> None:
+    def prepare(self, cwd: Path, environ: dict[str, str | None], edition_file: Path | None = None) -> None:
         """A clean kernel for the next notebook: empty namespace, its working directory and environment variables
-        (None: unset), the execution counter at 1 (as in a kernel just started)."""
+        (None: unset), the execution counter at 1 (as in a kernel just started); with ``edition_file``, the build's
+        data and assessment read (once per file) for the page's ``context()``."""
         lines = ["get_ipython().run_line_magic('reset', '-f')",
                  f"__import__('os').chdir({str(cwd)!r})"]
+        if edition_file is not None:
+            lines.append(f"__import__('jinan_eval.report.context', fromlist=['_']).use_edition({str(edition_file)!r})")
         lines += [f"__import__('os').environ[{key!r}] = {value!r}" if value is not None
                   else f"__import__('os').environ.pop({key!r}, None)" for key, value in environ.items()]
         lines.append("get_ipython().execution_count = 1")

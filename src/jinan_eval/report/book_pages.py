@@ -7,18 +7,31 @@ assessment) from the caller: nothing here loads or assesses data again.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import re
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from ..assess.method import MethodParams
 from ..assess.targets import OUTPUT_SPEC
 from ..config import PlanConfig
 from ..data import Dataset
 from ..data.schema import dictionary_frame
-from ..vocabulary import OBSERVED
+from ..vocabulary import (
+    COMMITMENT_KINDS,
+    MILESTONE_KIND,
+    OBSERVED,
+    PROVINCIAL_TASK,
+    QUALITATIVE,
+    RATED_KINDS,
+    RELATIVE_KINDS,
+    SECTION_MAIN,
+)
 from .messages import Messages
+from .overview import MIN_PART_SIZE
 from .tables import download_files
 from .text import esc, num
 
@@ -46,8 +59,7 @@ def index_page(year: int, lang: str, dataset: Dataset, manifest: dict, findings:
     rows = pd.DataFrame([
         (m("edition_info.report_year"), year),
         (m("edition_info.cutoff"), manifest["data_cutoff"]),
-        (m("edition_info.plan"), f"{plan.text('title', lang)}（{plan.document_number}）" if m.zh else
-         f"{plan.text('title', lang)} ({plan.document_number})"),
+        (m("edition_info.plan"), plan.text("title", lang) + m.paren(plan.document_number)),
         (m("edition_info.version"), manifest["package_version"]),
         (m("edition_info.commit"), manifest["git_commit"]),
         (m("edition_info.data_hash"), manifest["data_hash"][:16]),
@@ -155,12 +167,163 @@ def review_block(entries: list[dict], m: Messages) -> str:
     return "\n".join(out)
 
 
-def methods_page(lang: str, book_dir: Path, worked: str, sensitivity: str) -> str:
-    """book/methods.md with its computed parts filled in and each section's reviews placed after it."""
+#: ``{{ name }}`` in a methods template: a plan fact or a method parameter (see :func:`methods_values`)
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+class Raw(str):
+    """A template value inserted as written: Markdown or TeX built here from codes and numbers, never from text."""
+
+
+def fill_template(text: str, values: dict[str, object]) -> str:
+    """Replace every ``{{ name }}`` of ``text`` by its value. A name without a value, a stray ``{{`` and a value that
+    is neither text, an integer nor :class:`Raw` (a float would print its noise) are errors; text is escaped."""
+    stray = PLACEHOLDER.sub("", text)
+    if "{{" in stray:
+        line = stray[:stray.index("{{")].count("\n") + 1
+        raise ValueError(f"malformed placeholder near line {line}: expected '{{{{ name }}}}'")
+
+    def sub(match: re.Match) -> str:
+        key = match.group(1)
+        if key not in values:
+            raise KeyError(f"template placeholder '{{{{ {key} }}}}' has no value")
+        value = values[key]
+        if isinstance(value, Raw):
+            return str(value)
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise TypeError(f"template placeholder '{{{{ {key} }}}}': format {value!r} as text first")
+        return esc(value)
+
+    return PLACEHOLDER.sub(sub, text)
+
+
+def decimal(value: float, least: int = 2) -> str:
+    """A parameter as a reader expects it: at least ``least`` decimals (0.50), more only when it has them (0.925),
+    no float noise."""
+    text = num(value, 6).replace(",", "")
+    whole, _, frac = text.partition(".")
+    return f"{whole}.{frac.ljust(least, '0')}"
+
+
+def headline_target(dataset: Dataset) -> dict:
+    """The plan's first percentage target among its main targets (else its first percentage target anywhere): the
+    methods chapter's formulas are worked through on it."""
+    targets = dataset.targets[dataset.targets["kind"].isin(RELATIVE_KINDS)]
+    main = dataset.sections.loc[dataset.sections["kind"] == SECTION_MAIN, "section_id"]
+    first = targets[targets["section_id"].isin(main)]
+    chosen = first if len(first) else targets
+    if chosen.empty:
+        raise ValueError(f"{dataset.plan.id}: the methods chapter needs a percentage target (a kind of "
+                         f"{', '.join(RELATIVE_KINDS)}) to work its formulas through; the plan has none")
+    return chosen.iloc[0].to_dict()
+
+
+def _headline_values(dataset: Dataset, m: Messages) -> dict[str, object]:
+    """The headline target and the numbers the chapter works out on it (its goal ratio, the two paths after a few
+    years, an illustrative change of about two thirds of the target)."""
+    target = headline_target(dataset)
+    plan = dataset.plan
+    t = float(target["target_value"])
+    reduction = target["kind"] == "reduction_vs_base"
+    base = int(target["base_year"]) if not pd.isna(target["base_year"]) else plan.base_year
+    year = int(target["target_year"]) if not pd.isna(target["target_year"]) else plan.target_year
+    period = year - base
+    share = t / 100
+    goal = 1 - share if reduction else 1 + share
+    elapsed = max(1, min(3, period - 1))  # a few years in, before the target year
+    compound = (goal ** (elapsed / period) - 1) / (goal - 1)
+    linear = elapsed / period
+    example = round(t * 2 / 3) if t >= 3 else round(t * 2 / 3, 2)  # an illustrative change achieved
+    c = 1 - example / 100 if reduction else 1 + example / 100
+    progress = example / t
+    cagr_ratio = (c ** (1 / elapsed) - 1) / (goal ** (1 / period) - 1)
+    g, power = num(goal, 6), f"^{{(L - {base})/{period}}}"
+    names = dict(zip(dataset.indicators["indicator_key"], dataset.indicators["name_zh" if m.zh else "name_en"]))
+    return {
+        "headline_label": str(target["label_zh" if m.zh else "label_en"]),
+        "headline_indicator": str(names.get(target["indicator_key"], target["label_zh" if m.zh else "label_en"])),
+        "headline_t": num(t, 6), "headline_share": num(share, 6), "headline_goal": g,
+        "headline_goal_expr": Raw(f"1 {'-' if reduction else '+'} {num(share, 6)} = {g}"),
+        "headline_base_year": base, "headline_target_year": year, "headline_period": period,
+        "headline_progress_numerator": Raw("1 - c" if reduction else "c - 1"),
+        "headline_expected_numerator": Raw(f"1 - {g}{power}" if reduction else f"{g}{power} - 1"),
+        "headline_example_years": elapsed,
+        "headline_example_change": m("methods.change", direction=m(f"methods.direction.{target['kind']}"),
+                                     value=num(example, 2)),
+        "headline_example_share": num(example / 100, 6),
+        "headline_example_progress": f"{progress:.3f}",
+        "headline_expected_compound": f"{compound:.3f}", "headline_expected_linear": f"{linear:.3f}",
+        "headline_path_gap": num(abs(compound - linear), 2),
+        "headline_cagr_ratio": f"{cagr_ratio:.3f}", "headline_pace_ratio": f"{progress / compound:.3f}",
+    }
+
+
+def methods_values(dataset: Dataset, lang: str, sensitivity_shift: float) -> dict[str, object]:
+    """Every plan fact and method parameter the methods chapter states, in the page's language: the plan (title,
+    document number, issuer, years, region, benchmarks, caveats), its counts of commitments (as every page counts
+    them), the method's parameters as the plan sets them (``MethodParams.for_plan``, as the assessment uses them),
+    their defaults, the shift of the sensitivity table and the headline target's numbers."""
     m = Messages(lang)
-    text = (book_dir / "methods.md").read_text(encoding="utf-8")
+    plan = dataset.plan
+    params = MethodParams.for_plan(plan)
+    defaults = MethodParams(region=plan.region, default_base_year=plan.base_year)
+    regions = dataset.regions.set_index("region")["name_zh" if m.zh else "name_en"]
+    kinds = dataset.targets["kind"]
+    issued = dt.date.fromisoformat(plan.issued)
+    date = m("methods.date", year=issued.year, month=issued.month, day=issued.day)
+    issuer = plan.text("issuer", lang)
+    caveats = [c[lang] for c in plan.caveats]
+    benchmarks = [str(regions[b]) for b in plan.benchmarks if b in regions.index]
+
+    def route_words(order: tuple[str, ...]) -> str:
+        return " → ".join(m(f"methods.route.{r}") for r in order)
+
+    def route_codes(order: tuple[str, ...]) -> Raw:  # codes of the vocabulary, shown as code
+        return Raw(" → ".join(f"`{r}`" for r in order))
+
+    return {
+        "plan_id": plan.id,
+        "plan_title": plan.text("title", lang),
+        "document_number": plan.document_number,
+        "plan_issued": m("methods.issued_by", issuer=issuer, date=date) if issuer else m("methods.issued", date=date),
+        "region": str(regions[plan.region]),
+        "benchmarks": (m("methods.and").join([m.join(benchmarks[:-1]), benchmarks[-1]]) if len(benchmarks) > 1
+                       else benchmarks[0] if benchmarks else m("methods.other_regions")),
+        "base_year": plan.base_year, "target_year": plan.target_year, "first_year": plan.first_year,
+        "n_commitments": len(kinds), "n_quantified": int(kinds.isin(RATED_KINDS).sum()),
+        "n_judged": int(kinds.isin(COMMITMENT_KINDS).sum()), "n_milestones": int((kinds == MILESTONE_KIND).sum()),
+        "n_qualitative": int((kinds == QUALITATIVE).sum()), "n_provincial": int((kinds == PROVINCIAL_TASK).sum()),
+        "on_track": decimal(params.on_track), "behind": decimal(params.behind),
+        "approx_tolerance": decimal(params.approx_tolerance),
+        "approx_share": f"{num((1 - params.approx_tolerance) * 100, 4)}%",
+        "approx_example_met": num(17 * (1 - params.approx_tolerance), 4),  # "about 17 %", the chapter's example
+        "route_order": route_words(params.route_order), "route_order_codes": route_codes(params.route_order),
+        "default_on_track": decimal(defaults.on_track), "default_behind": decimal(defaults.behind),
+        "default_approx_tolerance": decimal(defaults.approx_tolerance),
+        "default_route_order_codes": route_codes(defaults.route_order),
+        "sensitivity_shift": decimal(sensitivity_shift),
+        "min_part_size": MIN_PART_SIZE,
+        "example_gap_year": plan.base_year + 2,
+        "plan_caveats": Raw("\n".join(f"- {esc(c)}" for c in caveats) if caveats else f"- {m('none')}"),
+        **_headline_values(dataset, m),
+    }
+
+
+def methods_template(book_dir: Path, lang: str) -> str:
+    return (book_dir / f"methods.{lang}.md").read_text(encoding="utf-8")
+
+
+def methods_page(lang: str, book_dir: Path, dataset: Dataset, worked: str, sensitivity: pd.DataFrame) -> str:
+    """book/methods.<lang>.md with the plan's facts and method parameters filled in (:func:`methods_values`), its
+    computed parts (the worked example, the sensitivity table of ``sensitivity``) inserted and each section's
+    reviews placed after it."""
+    m = Messages(lang)
+    if sensitivity.empty:
+        raise ValueError("the methods chapter needs the sensitivity of the statuses (one row per scenario)")
+    values = methods_values(dataset, lang, float(sensitivity["shift"].abs().max()))
+    text = fill_template(methods_template(book_dir, lang), values)
     text = text.replace("% WORKED-EXAMPLE", worked)
-    text = text.replace("% SENSITIVITY", sensitivity)
+    text = text.replace("% SENSITIVITY", sensitivity_table(sensitivity, lang))
     reviews = load_reviews(book_dir)
     out: list[str] = []
     current = None
@@ -181,17 +344,27 @@ def methods_page(lang: str, book_dir: Path, worked: str, sensitivity: str) -> st
 
 
 def worked_example(target: dict, row: dict, lang: str) -> str:
-    """The first headline target's assessment, field by field, as the methods chapter's worked example."""
+    """The first headline target's assessment, field by field as the assessment table publishes it, each field
+    said in the page's language, as the methods chapter's worked example."""
     m = Messages(lang)
     sign = "-" if target["kind"] == "reduction_vs_base" else ""
-    frame = pd.DataFrame([
-        ("target_id", target["target_id"]), ("report_year", row["report_year"]), ("route", row["route"]),
-        ("latest_year", row["latest_year"]), ("achieved_change (%)", num(row["achieved_change"], 2)),
-        ("target change (%)", f"{sign}{num(target['target_value'], 1)}"), ("progress", num(row["progress"], 3)),
-        ("expected_progress", num(row["expected_progress"], 3)), ("pace_ratio", num(row["pace_ratio"], 3)),
-        ("status", row["status"]), ("reason", row["reason"]), ("flags", row["flags"]),
-        (m("text.computed_notes"), " ".join([m.reasons(row["reason"]), *m.flags(row["flags"])]).strip()),
-    ], columns=[m("column.field"), m("column.value")])
+    reasons = m.reasons(row["reason"])
+    flags = ("" if m.zh else " ").join(m.flags(row["flags"]))
+    fields = [
+        ("target_id", target["target_id"], target["label_zh" if m.zh else "label_en"]),
+        ("report_year", row["report_year"], m("methods.field.report_year")),
+        ("route", row["route"], m.route(row["route"]) if isinstance(row["route"], str) else ""),
+        ("latest_year", row["latest_year"], m("methods.field.latest_year")),
+        ("achieved_change (%)", num(row["achieved_change"], 2), m("methods.field.achieved_change")),
+        ("target_value (%)", f"{sign}{num(target['target_value'], 1)}", m("methods.field.target_value")),
+        ("progress", num(row["progress"], 3), m("methods.field.progress")),
+        ("expected_progress", num(row["expected_progress"], 3), m("methods.field.expected_progress")),
+        ("pace_ratio", num(row["pace_ratio"], 3), m("methods.field.pace_ratio")),
+        ("status", row["status"], m.status(row["status"])),
+        ("reason", row["reason"], reasons),
+        ("flags", row["flags"], flags),
+    ]
+    frame = pd.DataFrame(fields, columns=[m("column.field"), m("column.value"), m("text.computed_notes")])
     return md_table(frame)
 
 
@@ -199,6 +372,8 @@ def sensitivity_table(result: pd.DataFrame, lang: str) -> str:
     m = Messages(lang)
     frame = result.copy()
     frame["scenario"] = frame["scenario"].map(lambda s: m(f"sensitivity.{s}"))
+    for column in ("shift", "on_track_threshold", "behind_threshold"):  # as the chapter states them: 0.50
+        frame[column] = frame[column].map(decimal)
     frame = frame.rename(columns={c: m(f"sensitivity.{c}") for c in ("shift", "on_track_threshold",
                                                                      "behind_threshold", "changed")}
                          | {"scenario": m("column.scenario")} | {s: m.status(s) for s in frame.columns

@@ -194,7 +194,7 @@ def status_heatmap(assessment: pd.DataFrame, labels: dict[str, str], lang: str, 
 
 
 def coverage_chart(coverage: pd.DataFrame, lang: str, title: str) -> alt.Chart:
-    """Indicator × year: how many observation rows exist (Jinan), blank where none."""
+    """Indicator × year: how many observation rows exist (of the region assessed), blank where none."""
     chart = alt.Chart(coverage).mark_rect(stroke="white").encode(
         x=alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=-90)),  # seven years fit a phone
         y=alt.Y("indicator:N", title=t("indicator", lang), sort=list(dict.fromkeys(coverage["indicator"]))),

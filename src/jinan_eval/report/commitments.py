@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..assess import gaps, section_judgement
-from ..assess.commitments import milestone_parts
+from ..data.load import milestone_parts
 from ..vocabulary import LEVEL_ORDER, LEVEL_RANK, MILESTONE_KIND, NO_PUBLIC_EVIDENCE, OVERDUE
 from . import charts, text
 from .context import Context, Html, Markdown, judged
@@ -21,9 +21,8 @@ def _event_line(event: dict, ctx: Context) -> str:
     issuer = esc(event.get("source_issuer") or "")
     source = (f'<a href="{esc(link)}" rel="noopener">{issuer or esc(event.get("source_title"))}</a>'
               if isinstance(link, str) else issuer)
-    opening, closing = ("（", "）") if ctx.zh else ("(", ")")
     return (m("commitments.evidence_line", date=esc(event["event_date"]), what=what)
-            + f" <small>{opening}{source} {grade_badge(event.get('source_grade'), m)}{closing}</small>")
+            + f" <small>{m.paren(source + ' ' + grade_badge(event.get('source_grade'), m)).strip()}</small>")
 
 
 def _evidence_cell(target_id: str, ctx: Context, searched: pd.DataFrame) -> str:

@@ -1,10 +1,16 @@
-"""What every page of an edition starts from: the dataset, the report year, the language and the assessment,
-computed once per notebook (:func:`context`), and the blocks a page section returns (:func:`show`)."""
+"""What every page of an edition starts from: the dataset, the report year, the language and the assessment
+(:func:`context`), and the blocks a page section returns (:func:`show`).
+
+A build loads and validates the data once and assesses it once (:class:`EditionResults`), and hands both to the
+pages' kernels in one file (:func:`save_edition`; the kernel reads it with :func:`use_edition`): a page's
+``context()`` then starts from the build's own objects, never from the data folder. A page executed on its own (in
+Jupyter, or by the tests) loads and validates the data folder itself."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -12,7 +18,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from ..assess import MethodParams, assess_edition, assess_history, commitment_levels
+from ..assess import MethodParams, assess_edition, assess_history, commitment_levels, sensitivity
 from ..assess.commitments import evidence_up_to
 from ..config import DEFAULT_DATA_DIR
 from ..data import Dataset, load_dataset
@@ -32,10 +38,47 @@ class Html:
 
 
 @dataclass
+class EditionResults:
+    """Everything an edition shows that is computed from the assessment, computed once per build: this year's
+    assessment, every report year's up to it, the previous year's, the sensitivity of the statuses to the
+    thresholds, and the implementation level of every commitment in every report year up to this one."""
+
+    year: int
+    assessment: pd.DataFrame
+    history: pd.DataFrame
+    sensitivity: pd.DataFrame
+    commitments: pd.DataFrame
+
+    @classmethod
+    def compute(cls, dataset: Dataset, year: int) -> EditionResults:
+        history = assess_history(dataset, range(dataset.plan.first_year, year + 1))
+        current = history[history["report_year"] == year].reset_index(drop=True)
+        if current.empty:  # a year before the first report year: assess it on its own
+            current = assess_edition(dataset, year)
+        levels = pd.concat([commitment_levels(dataset, y) for y in range(dataset.plan.first_year, year + 1)],
+                           ignore_index=True)
+        return cls(int(year), current, history, sensitivity(dataset, year), levels)
+
+    def previous(self, dataset: Dataset, year: int) -> pd.DataFrame:
+        before = self.history[self.history["report_year"] == year - 1]
+        return before if not before.empty else assess_edition(dataset, year - 1)
+
+    def levels(self, year: int) -> pd.DataFrame | None:
+        """The commitments' levels of one report year (None if this build did not compute it)."""
+        rows = self.commitments[self.commitments["report_year"] == year]
+        return rows.reset_index(drop=True) if not rows.empty else None
+
+
+@dataclass
 class Context:
     dataset: Dataset
     report_year: int
     lang: str
+    #: the build's assessment of this report year (None: computed here, from the dataset)
+    results: EditionResults | None = None
+
+    def _built(self) -> EditionResults | None:
+        return self.results if self.results is not None and self.results.year == self.report_year else None
 
     @cached_property
     def m(self) -> Messages:
@@ -64,18 +107,26 @@ class Context:
 
     @cached_property
     def assessment(self) -> pd.DataFrame:
-        return assess_edition(self.dataset, self.report_year, self.params)
+        built = self._built()
+        return built.assessment if built is not None else assess_edition(self.dataset, self.report_year, self.params)
 
     @cached_property
     def assessment_history(self) -> pd.DataFrame:
+        built = self._built()
+        if built is not None:
+            return built.history
         return assess_history(self.dataset, range(self.plan.first_year, self.report_year + 1), self.params)
+
+    def _levels(self, year: int) -> pd.DataFrame:
+        built = self._built()
+        levels = built.levels(year) if built is not None else None
+        return levels if levels is not None else commitment_levels(self.dataset, year)
 
     @cached_property
     def commitments(self) -> pd.DataFrame:
         """The implementation level of every commitment without a number, with its plan row."""
-        levels = commitment_levels(self.dataset, self.report_year)
         return self.dataset.targets.drop(columns=["at_file", "at_line"], errors="ignore").merge(
-            levels, on="target_id", how="inner")
+            self._levels(self.report_year), on="target_id", how="inner")
 
     @cached_property
     def previous_commitments(self) -> pd.DataFrame | None:
@@ -83,7 +134,7 @@ class Context:
         year = self.report_year - 1
         if year < self.plan.first_year:
             return None
-        return commitment_levels(self.dataset, year)
+        return self._levels(year)
 
     @cached_property
     def evidence(self) -> pd.DataFrame:
@@ -141,10 +192,34 @@ def with_assessment(targets: pd.DataFrame, assessment: pd.DataFrame) -> pd.DataF
     return targets.drop(columns=shared).merge(assessment, on="target_id", how="left")
 
 
+#: the build's data and assessment, once this kernel has read them (:func:`use_edition`)
+_edition: dict = {}
+
+
+def save_edition(path: Path, dataset: Dataset, results: EditionResults) -> None:
+    """Write what a build hands its pages: the validated dataset and the edition's assessment."""
+    with open(path, "wb") as fh:
+        pickle.dump({"dataset": dataset, "results": results}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def use_edition(path: str | Path) -> None:
+    """Read the file a build wrote (:func:`save_edition`): the pages this kernel executes next start from it."""
+    path = str(path)
+    if _edition.get("path") != path:
+        with open(path, "rb") as fh:
+            _edition.update(pickle.load(fh), path=path)  # noqa: S301 — the build's own file, in its staging folder
+
+
 def context(report_year: int, lang: str = "zh", data_dir: str | Path | None = None,
             plan_id: str | None = None) -> Context:
-    """Load and validate the data of a plan; the page's sections compute from it (no global state is set)."""
-    return Context(load_dataset(Path(data_dir) if data_dir else DEFAULT_DATA_DIR, plan_id), int(report_year), lang)
+    """The page's starting point: the build's dataset and assessment when the build handed them to this kernel
+    (:func:`use_edition`) for this data folder and plan, else the data folder loaded and validated here."""
+    folder = Path(data_dir) if data_dir else DEFAULT_DATA_DIR
+    built = _edition.get("dataset")
+    if built is not None and Path(built.data_dir).resolve() == folder.resolve() \
+            and plan_id in (None, built.plan.id):
+        return Context(built, int(report_year), lang, _edition["results"])
+    return Context(load_dataset(folder, plan_id), int(report_year), lang)
 
 
 #: when set (the runner sets it for the summary pages), show() appends a hash of each block it displays to this file

@@ -31,7 +31,6 @@ def mechanism_blocks(ctx: Context) -> list:
                 blocks.append(charts.target_chart(name, levels, ctx.dataset.regions,
                                                   m("chart.level", name=name, unit=m.unit(levels["unit"].iloc[0])), ctx.lang,
                                                   colours=colours))
-        blocks.append(Html(f"<details><summary>{m('text.evidence')}（{len(evidence)}）</summary>"
-                           if ctx.zh else f"<details><summary>{m('text.evidence')} ({len(evidence)})</summary>"))
+        blocks.append(Html(f"<details><summary>{m('text.evidence')}{m.paren(len(evidence))}</summary>"))
         blocks[-1] = Html(blocks[-1].html + observation_table(evidence, ctx, with_indicator=True).html + "</details>")
     return blocks

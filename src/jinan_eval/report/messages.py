@@ -99,3 +99,11 @@ class Messages:
 
     def join(self, items: list[str]) -> str:
         return self("list_sep").join(items)
+
+    def paren(self, text: object) -> str:
+        """A remark after a text, in the language's brackets: （…） in Chinese, " (…)" in English."""
+        return self("paren", text=text)
+
+    def sentences(self, *parts: str) -> str:
+        """Sentences one after the other (no space between Chinese sentences, one between English ones)."""
+        return self("sentence_sep").join(p for p in parts if p)

@@ -58,9 +58,8 @@ def source_blocks(ctx: Context) -> list:
     for issuer, rows in used.sort_values(["issuer", "date", "title"], na_position="last").groupby("issuer", sort=True):
         # one row per document: the rows of one document (same title, date and page) differ only in the locator
         docs = list(rows.groupby(["title", "date", "link"], sort=False, dropna=False))
-        lines = [f'<tr class="source-group"><th colspan="4">{esc(issuer)} <small>（{len(docs)}）</small></th></tr>'
-                 if ctx.zh else
-                 f'<tr class="source-group"><th colspan="4">{esc(issuer)} <small>({len(docs)})</small></th></tr>']
+        lines = [f'<tr class="source-group"><th colspan="4">{esc(issuer)} <small>{m.paren(len(docs)).strip()}</small>'
+                 '</th></tr>']
         for (title_text, date, link_to), doc in docs:
             first_row = doc.iloc[0]
             title = (f'<a href="{esc(link_to)}" rel="noopener">{esc(title_text)}</a>' if isinstance(link_to, str)
@@ -69,7 +68,8 @@ def source_blocks(ctx: Context) -> list:
                 title += f"<br><small>{esc(first_row['supplied_by'])}</small>"
             read_on = first_row["retrieved_from"]
             if isinstance(first_row["url"], str) and isinstance(read_on, str) and read_on != first_row["url"]:
-                title += f' <small>（<a href="{esc(read_on)}" rel="noopener">{m("text.read_on")}</a>）</small>'
+                link = f'<a href="{esc(read_on)}" rel="noopener">{m("text.read_on")}</a>'
+                title += f' <small>{m.paren(link).strip()}</small>'
             number = f"<br><small>{esc(first_row['doc_number'])}</small>" if isinstance(first_row["doc_number"], str) \
                 else ""
             locators = m("detail_sep").join(esc(shorten(x)) for x in dict.fromkeys(doc["locator"].dropna()))
@@ -90,10 +90,13 @@ def source_blocks(ctx: Context) -> list:
     return blocks
 
 
-def department_name(name: object) -> str:
-    """A department as the plan names it (市统计局), whether written 济南市统计局 or 市统计局."""
+def department_name(name: object, region_zh: str = "") -> str:
+    """A department as the plan names it, whether written with the name of the plan's region or without: for a
+    region named 某市, 某市统计局 and 市统计局 are both 市统计局 (the region's last character, 市 / 省 / 县, stays)."""
     text = "" if not isinstance(name, str) else name.strip()
-    return ("市" + text[3:]) if text.startswith("济南市") and len(text) > 3 else text
+    if len(region_zh) > 1 and text.startswith(region_zh) and len(text) > len(region_zh):
+        return region_zh[-1] + text[len(region_zh):]
+    return text
 
 
 def department_blocks(ctx: Context) -> list:
@@ -102,7 +105,8 @@ def department_blocks(ctx: Context) -> list:
     m = ctx.m
     src = ctx.dataset.sources
     kinds = src["kind"] if "kind" in src.columns else pd.Series(None, index=src.index)
-    issuer_of = {sid: department_name(i) for sid, i, k in zip(src["source_id"], src["issuer"], kinds)
+    region_zh = str(ctx.dataset.regions.set_index("region")["name_zh"].get(ctx.region, ""))
+    issuer_of = {sid: department_name(i, region_zh) for sid, i, k in zip(src["source_id"], src["issuer"], kinds)
                  if k == "department"}
     obs = ctx.observations
     supplied = obs[obs["source_id"].isin(issuer_of) & (obs["region"] == ctx.region)]
@@ -114,14 +118,14 @@ def department_blocks(ctx: Context) -> list:
             rated_from.setdefault(body, []).append(rec["target_id"])
     open_by: dict[str, list[str]] = {}
     for rec in targets[targets["status"].isin(GAP_STATUSES)].to_dict("records"):
-        body = department_name(ctx.dataset.lead_department(rec["section_id"], rec.get("indicator_key")))
+        body = department_name(ctx.dataset.lead_department(rec["section_id"], rec.get("indicator_key")), region_zh)
         open_by.setdefault(body, []).append(rec["target_id"])
     bodies = sorted(set(figures.index) | set(rated_from) | set(open_by))
     lines = [f"<tr><td>{esc(b)}</td><td>{int(figures.get(b, 0))}</td>"
              f"<td>{esc(m('list_sep').join(rated_from.get(b, [])))}</td><td>{len(open_by.get(b, []))}</td></tr>"
              for b in bodies]
     head = [m(f"text.column_{c}") for c in ("department", "supplied", "rated_from", "still_open")]
-    said = m("text.departments_lead") + ("" if len(figures) else (" " if not ctx.zh else "") + m("text.departments_none"))
+    said = m.sentences(m("text.departments_lead"), "" if len(figures) else m("text.departments_none"))
     return [Markdown(said), Html(html_table(head, lines))]
 
 
@@ -146,7 +150,7 @@ def search_round_details(rounds: pd.DataFrame, ctx: Context) -> str:
         reason = (f'<br>{m("text.search_finding_then")}{colon}{esc(rnd["reason_zh" if ctx.zh else "reason_en"])}'
                   if i < last else "")
         outcome = m(f"search_outcome.{rnd['outcome']}")
-        items.append(f'<li><b>{esc(rnd["searched_on"])}</b>' + (f"（{outcome}）" if ctx.zh else f" ({outcome})") +
+        items.append(f'<li><b>{esc(rnd["searched_on"])}</b>' + m.paren(outcome) +
                      f'<br>{m("text.search_where")}{colon}{esc(rnd["where_searched"])}<br>'
                      f'{m("text.search_queries")}{colon}<small>{esc(rnd["queries"])}</small>{lead}{reason}</li>')
     return (f'<details><summary>{m("text.search_rounds", n=len(rounds))}</summary>'

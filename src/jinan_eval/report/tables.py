@@ -4,6 +4,7 @@ download links."""
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 
@@ -97,3 +98,21 @@ def observation_table(rows: pd.DataFrame, ctx: Context, with_indicator: bool = F
     head = (["indicator"] if with_indicator else []) + ["region", "year", "base_year", "measure", "value", "unit",
                                                           "period", "source", "grade"]
     return Html(html_table([m(f"column.{h}") for h in head], lines))
+
+
+#: a text cell starting with one of these is read as a formula by Excel, WPS and LibreOffice (OWASP: CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?$")
+
+
+def neutral(value: object) -> object:
+    """A text that a spreadsheet would run as a formula, made inert by a leading apostrophe; numbers (and text
+    that is a number, such as -3.5) are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.match(value.strip()):
+        return "'" + value
+    return value
+
+
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+    return frame.assign(**{c: frame[c].map(neutral) for c in text}) if text else frame

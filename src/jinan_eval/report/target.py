@@ -99,9 +99,8 @@ def chart_for(target: dict, obs: pd.DataFrame, ctx: Context, unit: str, indicato
         return None
     if kind in ADDITION_KINDS:
         if route == ROUTE_ANNUAL_SUM or (not route and added.empty and not annual.empty):
-            return charts.target_chart(title, annual, ctx.dataset.regions, m("measure.annual_added") + f"（{m.unit(unit)}）"
-                                       if ctx.lang == "zh" else f"{m('measure.annual_added')} ({m.unit(unit)})", lang,
-                                       colours=colours)
+            return charts.target_chart(title, annual, ctx.dataset.regions,
+                                       m("measure.annual_added") + m.paren(m.unit(unit)), lang, colours=colours)
         path = expected_path(kind, value, base_year, target_year) if route == ROUTE_ADDITIONS else []
         return charts.target_chart(title, added, ctx.dataset.regions, m("chart.added_since", base=base_year, unit=m.unit(unit)),
                                    lang, _path_frame(path), (target_year, value, target_mark), colours=colours)
@@ -229,7 +228,7 @@ def partial_sentence(target: dict, ctx: Context) -> str:
                  date=esc(rec["statement_date"]), what=esc(rec["what_zh" if ctx.zh else "what_en"])) if rec is not None \
             else ""
         verdict = m("text.statement_verdict", status=m.status(target["status"]), year=year)
-        return head + ("" if ctx.zh else " ") + verdict
+        return m.sentences(head, verdict)
     if route == ROUTE_BOUND:
         reasons = dict(parse_reasons(target.get("reason")))
         code = next(c for c in ("bound_not_met", "bound_met") if c in reasons)
@@ -247,9 +246,10 @@ def partial_sentence(target: dict, ctx: Context) -> str:
                  target=num(value, 2))
     if route == ROUTE_IMPLICATION:
         premise = ctx.indicator((ind.get("implied_by") if ind else "") or "")
-        return m("text.implied", year=year, premise=esc(ctx.name(premise)) if premise else "", value=num(100.0, 0),
-                 rule=m("rule." + str(ind.get("implication"))), name=name) + ("" if ctx.zh else " ") + \
-            text.progress_sentence(target, target, m.unit(ind.get("unit", "")), m, ctx.region_name())
+        return m.sentences(
+            m("text.implied", year=year, premise=esc(ctx.name(premise)) if premise else "", value=num(100.0, 0),
+              rule=m("rule." + str(ind.get("implication"))), name=name),
+            text.progress_sentence(target, target, m.unit(ind.get("unit", "")), m, ctx.region_name()))
     return ""
 
 

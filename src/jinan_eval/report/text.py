@@ -12,7 +12,16 @@ import math
 
 import pandas as pd
 
-from ..vocabulary import ADDITION_KINDS, BEHIND, GAP_STATUSES, MET_EARLY, OFF_TRACK, ON_TRACK, RELATIVE_KINDS
+from ..vocabulary import (
+    ADDITION_KINDS,
+    BEHIND,
+    GAP_STATUSES,
+    MET_EARLY,
+    OFF_TRACK,
+    ON_TRACK,
+    RELATIVE_KINDS,
+    qualifier_words,
+)
 from .messages import Messages
 
 
@@ -104,9 +113,7 @@ def target_statement(target: dict, m: Messages) -> str:
     """The target as the plan states it, with its qualifier."""
     value = target.get("target_value")
     quant = "" if pd.isna(value) else f"{num(value, 2)} {esc(m.unit(target.get('unit') or ''))}".strip()
-    words = target.get("qualifier")
-    words = "" if words is None or pd.isna(words) else str(words)
-    qualifier = m.join([m(f"qualifier.{q.strip()}") for q in words.replace("；", ";").split(";") if q.strip()])
+    qualifier = m.join([m(f"qualifier.{q}") for q in qualifier_words(target.get("qualifier"))])
     year = _int(target.get("target_year"))
     details = [m("text.target_year", year=year)] if year is not None else []
     details += [d for d in (quant, qualifier) if d]
