@@ -170,3 +170,19 @@ def ingest_filled_workbook(data: Path, folder: Path, year: int) -> Path:
     wb.save(filled)
     ingest_workbook(filled, data)
     return filled
+
+
+def edition_blocks(dataset, report_year: int, lang: str) -> list:
+    """Every block every notebook page of an edition shows, found from the edition's page list (the same list the
+    build runs) and each page's template, computed in this process (edition/probe.py's interpreter)."""
+    from jinan_eval.config import TEMPLATE_DIR
+    from jinan_eval.edition.probe import page_blocks
+    from jinan_eval.edition.run import page_jobs
+    from jinan_eval.report.context import Context, EditionResults
+
+    contexts = {(int(report_year), lang): Context(dataset, int(report_year), lang,
+                                                  EditionResults.compute(dataset, report_year))}
+    blocks = []
+    for job in page_jobs(dataset, report_year, lang, Path(dataset.data_dir)):
+        blocks += page_blocks(TEMPLATE_DIR / job.template, job.parameters, dataset, contexts)
+    return blocks

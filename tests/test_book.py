@@ -46,7 +46,7 @@ def test_manifest_and_config_carry_the_edition_identity():
     assert options["switcher"]["version_match"] == "2024"
     pages = [job.page for job in page_jobs(dataset, 2024, "zh", SHIPPED_DATA)]
     chapters = [c["file"] for c in toc(pages)["chapters"]]
-    assert chapters[:len(pages)] == pages and chapters[:2] == ["overview", "kp1"]
+    assert chapters[:len(pages)] == pages and chapters[:3] == ["overview", "main", "kp1"]
 
 
 def test_check_links_finds_missing_files_and_external_loads(tmp_path):

@@ -83,7 +83,8 @@ def test_the_good_build_is_complete(good_build):
     site = build_dir / "site"
     names = {p.name for p in (site / str(YEAR)).glob("*.html")}
     expected = {"index.html", "overview.html", "mechanisms.html", "data_sources.html", "changes.html",
-                "methods.html", "data_dictionary.html", "how_to_review.html", *(f"kp{i}.html" for i in range(1, 11))}
+                "methods.html", "data_dictionary.html", "how_to_review.html", "main.html",
+                *(f"kp{i}.html" for i in range(1, 11))}
     assert expected <= names, expected - names
     assert (site / "index.html").exists() and (site / "switcher.json").exists()
     assert hidden_entries(site) == [] and hidden_entries(build_dir / "notebooks") == []
@@ -105,7 +106,7 @@ def test_failing_notebook_changes_nothing(build_dir: Path, tmp_path: Path):
     cwd_after = current_dir()
 
     exc = info.value
-    assert re.fullmatch(r"kp\d+\.ipynb", exc.notebook), exc.notebook
+    assert re.fullmatch(r"(?:main|kp\d+)\.ipynb", exc.notebook), exc.notebook
     # papermill's injected-parameters cell runs too, so the planted (last) cell is execution count code_cells + 1
     assert exc.cell == code_cells + 1, str(exc)
     assert "RuntimeError" in exc.error and "planted failure" in exc.error
@@ -136,7 +137,7 @@ def test_straggler_notebook_leaves_no_staging_folder(tmp_path: Path):
     with pytest.raises(NotebookFailed) as info:
         build_edition(YEAR, template_dir=templates, build_dir=build, jobs=2, progress=False)
 
-    assert re.fullmatch(r"kp\d+\.ipynb", info.value.notebook), str(info.value)
+    assert re.fullmatch(r"(?:main|kp\d+)\.ipynb", info.value.notebook), str(info.value)
     assert marker.exists()
     assert wait_for_worker_threads(), "notebook worker threads still running 5 minutes after the failure"
     assert not (build / "site" / str(YEAR)).exists()

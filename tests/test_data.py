@@ -492,3 +492,20 @@ def test_the_data_dictionary_says_what_a_plan_sets_and_shows_a_plans_own_rules(d
     own = dictionary_frame(load_plan_config(data_dir))
     assert rules(own, "observations", "year").endswith("2000–2035")
     assert rules(own, "targets", "target_id").endswith(r"pattern `^(GOAL|P[1-9]\d*)-\d+$`")
+
+
+def test_a_grade_follows_who_issued_the_page_a_government_body_or_not(shipped_data_copy):
+    """A: a government body's own site; B: a mainstream outlet's report, or a non-government issuer's own site
+    (a university, a company: what it says of itself); C: a reprint on a site that is neither."""
+    from jinan_eval.data.load import grade_of
+
+    kinds = {"news.example.com": "outlet", "www.ujn.edu.cn": "issuer", "copy.example.com": "copy"}
+    assert grade_of("web", "http://www.laiwu.gov.cn/art/1.html", kinds) == "A"
+    assert grade_of("web", "http://www.ujn.edu.cn/x.html", kinds) == "B"
+    assert grade_of("web", "http://news.example.com/x.html", kinds) == "B"
+    assert grade_of("web", "http://copy.example.com/x.html", kinds) == "C"
+    # in the shipped data, no non-government site is graded as a government body's own
+    dataset = load_dataset(shipped_data_copy)
+    hosts = dataset.hosts
+    official = set(hosts.loc[hosts["kind"] == "official", "host"])
+    assert not {h for h in official if not h.endswith(".gov.cn") and h.endswith(".edu.cn")}

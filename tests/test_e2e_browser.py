@@ -62,7 +62,7 @@ YEAR = 2025
 SCREENSHOTS = ARTIFACTS / "screenshots"
 SCREENSHOT_PAGES = ("overview", "kp1", "mechanisms", "data_sources", "methods", "index")
 
-EDITION_PAGES = ["index", "overview", *(f"kp{i}" for i in range(1, 11)), "mechanisms", "data_sources", "changes",
+EDITION_PAGES = ["index", "overview", "main", *(f"kp{i}" for i in range(1, 11)), "mechanisms", "data_sources", "changes",
                  "methods", "data_dictionary", "how_to_review", "genindex", "search"]
 
 PLANTED_TITLE = "<script>alert(1)</script>"

@@ -17,13 +17,14 @@ import pytest
 
 from jinan_eval.assess import assess_edition
 from jinan_eval.edition.book import edition_years
-from jinan_eval.report import mechanisms, overview, project, sources
+from jinan_eval.report import overview, sources
 from jinan_eval.report.book_pages import changes_page, index_page
 from jinan_eval.report.context import Context
 from jinan_eval.report.messages import Messages, catalogue
-from jinan_eval.vocabulary import SECTION_KEY_PROJECT
+from jinan_eval.report.text import locator_text
 
 from conftest import shipped_dataset
+from e2e_helpers import edition_blocks
 
 DATASET = shipped_dataset()
 IDENTIFIERS = re.compile(
@@ -33,17 +34,6 @@ IDENTIFIERS = re.compile(
     r"|[\w.-]+\.(?:csv|xlsx|html)(?:#[\w-]+)?"  # download and page file names
     r"|\bID\b"  # the source-id column's heading
 )
-
-
-def page_blocks(ctx: Context) -> list:
-    blocks = overview.headline(ctx) + overview.counts(ctx) + overview.dashboard(ctx)
-    for section in ctx.dataset.sections.loc[ctx.dataset.sections["kind"] == SECTION_KEY_PROJECT, "section_id"]:
-        blocks += (project.intro(ctx, section) + project.targets(ctx, section) + project.tasks(ctx, section)
-                   + project.data_requests(ctx, section))
-    blocks += mechanisms.mechanism_blocks(ctx)
-    blocks += (sources.coverage_blocks(ctx) + sources.search_log_blocks(ctx) + sources.source_blocks(ctx)
-               + sources.caveat_blocks(ctx))
-    return blocks
 
 
 def chart_words(spec: object) -> list[str]:
@@ -89,7 +79,9 @@ def data_strings(dataset) -> list[str]:
     for frame, columns in frames:
         for column in columns:
             values |= {str(v) for v in frame[column].dropna()}
-    values |= {sources.shorten(str(v)) for v in dataset.sources["locator"].dropna()}  # as the source list cuts them
+    # as the pages show them: the place in Chinese, the document's words quoted (cut in the source list)
+    shown = [locator_text(str(v), "zh") for v in dataset.sources["locator"].dropna()]
+    values |= set(shown) | {sources.shorten(v) for v in shown}
     return sorted((v for v in values if v), key=len, reverse=True)
 
 
@@ -99,8 +91,11 @@ DATA_STRINGS = data_strings(DATASET) + list(UNIT_SYMBOLS)
 
 
 def leftover_words(text: str) -> list[str]:
+    """Latin-script words of a zh text outside the data's own strings, quotations (“…”: a document's words, as it
+    wrote them), identifiers and unit symbols."""
     for value in DATA_STRINGS:
         text = text.replace(value, " ")
+    text = re.sub(r"“[^”]*”", " ", text)
     text = IDENTIFIERS.sub(" ", text)
     return sorted(set(re.findall(r"[A-Za-z_]{2,}", text)))
 
@@ -108,7 +103,7 @@ def leftover_words(text: str) -> list[str]:
 @pytest.mark.parametrize("year", edition_years(DATASET))
 def test_zh_pages_hold_no_code_and_no_english(year):
     ctx = Context(DATASET, year, "zh")
-    text = visible_text(page_blocks(ctx))
+    text = visible_text(edition_blocks(DATASET, year, "zh"))  # every page of the edition, from its page list
     current, before = assess_edition(DATASET, year), assess_edition(DATASET, year - 1)
     manifest = {"data_cutoff": "2026-01-01", "package_version": "0", "git_commit": "0", "data_hash": "0" * 16,
                 "built_at": "2026-01-01"}

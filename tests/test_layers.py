@@ -55,7 +55,7 @@ def plan_fact_hits(path: Path, text: str) -> list[str]:
 
 def test_no_plan_fact_is_hard_coded_in_the_package_or_the_book():
     files = scanned_files()
-    assert {ROOT / "book" / "how_to_review.md", ROOT / "book" / "_static" / "jinan.css", ROOT / "book" / "methods.zh.md",
+    assert {ROOT / "book" / "how_to_review.zh.md", ROOT / "book" / "_static" / "jinan.css", ROOT / "book" / "methods.zh.md",
             ROOT / "book" / "methods.en.md"} <= set(files)
     hits = [hit for path in files for hit in plan_fact_hits(path, path.read_text(encoding="utf-8"))]
     assert hits == [], "plan facts belong in data/plans/<plan-id>/plan.yaml:\n" + "\n".join(hits)

@@ -6,53 +6,49 @@ import re
 
 import pytest
 
-from jinan_eval.report import context, project, sources
+from jinan_eval.report import context, project, requests, sources
 from jinan_eval.report.tables import observation_table
 from jinan_eval.report.text import esc
-
-from test_data import LOG, replace_in
+from jinan_eval.vocabulary import GAP_STATUSES
 
 
 def page_text(blocks: list) -> str:
     return "\n".join(getattr(b, "text", None) or getattr(b, "html", "") for b in blocks)
 
 
-def test_search_log_lists_each_gap_with_its_search(data_dir):
+def test_the_annex_lists_each_gap_with_who_holds_its_figure_and_nothing_of_the_search(data_dir):
     ctx = context(2021, "en", data_dir)  # KP1-1 has no figure before 2023
-    text = page_text(sources.search_log_blocks(ctx))
-    assert '<tr id="log-kp1-1">' in text
-    assert "Only a 2023 cumulative count" in text and "Only part-year figures" in text
-    assert 'href="https://example.org/c"' in text
-    assert "Not yet searched for" not in text
+    text = page_text(sources.missing_blocks(ctx))
+    assert '<tr id="need-kp1-1">' in text
+    # what is missing and who would have it; never how it was looked for
+    assert "Missing:" in text
+    for searched in ("Only a 2023 cumulative count", "Only part-year figures", "example.org/c", "search", "round"):
+        assert searched not in text
 
 
-def test_search_log_shows_every_round_newest_reason_first(data_dir):
-    log = data_dir / LOG
-    log.write_text(log.read_text(encoding="utf-8") +
-                   "KP1-1,2026-11-28,nothing_found,Jinan green factories 2024,English pages,第三轮无新数,"
-                   "Round three found nothing new,\n", encoding="utf-8")
-    ctx = context(2021, "en", data_dir)
-    row = page_text(sources.search_log_blocks(ctx)).split('<tr id="log-kp1-1">')[1].split("</tr>")[0]
-    cell, details = row.split("<details>")
-    assert "Round three found nothing new" in cell and "Nothing published found" in cell
-    assert "Only a 2023 cumulative count" not in cell
-    assert "The search (2 rounds)" in details
-    assert details.index("2026-11-25") < details.index("2026-11-28")
-    assert "Finding then: Only a 2023 cumulative count" in details
-    assert "Jinan green factories 2024" in details and 'href="https://example.org/c"' in details
+def test_the_annex_lists_every_gap_of_every_part_the_main_targets_too():
+    from jinan_eval.report.context import Context
+
+    from conftest import shipped_dataset
+
+    dataset = shipped_dataset()
+    ctx = Context(dataset, 2025, "zh")
+    gaps_of = ctx.targets.loc[ctx.targets["status"].isin(GAP_STATUSES)]
+    text = page_text(sources.missing_blocks(ctx))
+    main = set(dataset.sections.loc[dataset.sections["kind"] == "main_targets", "section_id"])
+    assert gaps_of["section_id"].isin(main).any()
+    assert all(f'<tr id="need-{t.lower()}">' in text for t in gaps_of["target_id"])
+    assert text.count('<tr id="need-') == len(gaps_of)
 
 
-def test_search_log_names_gaps_nobody_searched_for(data_dir):
-    replace_in(data_dir / LOG, "KP1-1,2026-11-25", "MAIN-1,2026-11-25")
-    ctx = context(2021, "zh", data_dir)
-    text = page_text(sources.search_log_blocks(ctx))
-    assert "尚无检索记录" in text and "KP1-1" in text
-
-
-def test_search_log_text_is_escaped(data_dir):
-    replace_in(data_dir / LOG, "Only a 2023 cumulative count", '"<b>bold</b>"')
-    ctx = context(2021, "en", data_dir)
-    text = page_text(sources.search_log_blocks(ctx))
+def test_the_annex_text_is_escaped(data_dir):
+    path = data_dir / "indicators.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[0] += ",holder_zh,holder_en,publication_zh,publication_en"
+    lines = [lines[0]] + [line + (',"<b>bold</b>",x,y,z' if line.startswith("green_factories") else ",,,,")
+                          for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = page_text(sources.missing_blocks(context(2021, "zh", data_dir)))
     assert "<b>bold</b>" not in text and "&lt;b&gt;bold&lt;/b&gt;" in text
 
 
@@ -76,14 +72,14 @@ def test_missing_years_skips_years_with_a_figure(data_dir):
     ctx = context(2023, "zh", data_dir)
     target = ctx.targets.set_index("target_id").loc["MAIN-1"].to_dict()
     # energy figures exist for 2021 and 2022 only
-    assert project.missing_years(ctx, target) == [2020, 2023]
-    assert project.year_span([2020, 2023], ctx.m) == "2020、2023"
-    assert project.year_span([2021, 2022, 2023], ctx.m) == "2021–2023"
+    assert requests.missing_years(ctx, target) == [2020, 2023]
+    assert requests.year_span([2020, 2023], ctx.m) == "2020、2023"
+    assert requests.year_span([2021, 2022, 2023], ctx.m) == "2021–2023"
 
 
-def test_no_gap_no_log_table(data_dir):
+def test_no_gap_no_annex_table(data_dir):
     ctx = context(2025, "en", data_dir)
-    text = page_text(sources.search_log_blocks(ctx))
+    text = page_text(sources.missing_blocks(ctx))
     assert "Every quantified target and milestone has usable data" in text and "<table" not in text
 
 
@@ -129,7 +125,7 @@ def test_source_list_groups_documents_by_issuer_with_grade_and_figures(data_dir)
     assert [g.split('<th colspan="4">')[1].split(" <small>")[0] for g in groups] == ["国家统计局", "济南市统计局"]
     assert all(g.count("<tr>") == 1 and "（1）" in g for g in groups)
     assert re.search(r"<td>\d+ 个数字</td>", html) and 'data-filter-table="source-list"' in html
-    assert 'title="A级：发布机关本身的网站">A</span>' in html and 'href="https://news.example.com/b"' in html
+    assert 'title="A级：政府机关本身的网站">A</span>' in html and 'href="https://news.example.com/b"' in html
 
 
 def test_source_list_includes_the_sources_of_evidence(shipped_data_copy):
@@ -200,3 +196,31 @@ def test_the_sentence_of_a_rated_target_fits_its_status(status, says, never):
     sentence = progress_sentence(target, row, "%", Messages("zh"))
     assert never not in sentence and (says is None or says in sentence)
     assert status != "achieved" or "提前" not in sentence
+
+
+@pytest.mark.parametrize("raw, zh, en", [
+    ("para 2: energy use fell 0.1 percent", "第2段：“energy use fell 0.1 percent”", "para 2: “energy use fell 0.1 percent”"),
+    ("para 3 (2025 targets)", "第3段", "para 3 (2025 targets)"),
+    ("last para: non-fossil up 0.8 points", "末段：“non-fossil up 0.8 points”", "last para: “non-fossil up 0.8 points”"),
+    ("highlights list: rose 5.7%", "要点列表：“rose 5.7%”", "highlights list: “rose 5.7%”"),
+    ("bullet 1: GDP grew 5.2 percent", "第1条：“GDP grew 5.2 percent”", "bullet 1: “GDP grew 5.2 percent”"),
+    ("table row Shandong, column 'Growth Rate (%)'", "表格“Shandong”行、“Growth Rate (%)”列",
+     "table row Shandong, column 'Growth Rate (%)'"),
+    ("正文第2段: 全市8600多辆出租车", "正文第2段：“全市8600多辆出租车”", "para 2 of the text: “全市8600多辆出租车”"),
+    ("第1、3段: 绿色供应链管理企业", "第1、3段：“绿色供应链管理企业”", "paras 1 and 3: “绿色供应链管理企业”"),
+    ("正文: 截至2021年底", "正文：“截至2021年底”", "text: “截至2021年底”"),
+    ("大气环境方面 段", "“大气环境方面”段", "section “大气环境方面”"),
+    ("截至今年三季度末,济南全市绿色贷款余额6849.2亿元", "“截至今年三季度末,济南全市绿色贷款余额6849.2亿元”",
+     "“截至今年三季度末,济南全市绿色贷款余额6849.2亿元”"),
+    ("By the end of June, the total number reached 10.24 million", "“By the end of June, the total number reached 10.24 million”",
+     "“By the end of June, the total number reached 10.24 million”"),
+    ("第1段 (English): “31 zones were recognized”", "第1段（英文版）：“31 zones were recognized”",
+     "para 1 (English version): “31 zones were recognized”"),
+    ("para 1: “China's rail freight ... went up 4.4 percent”", "第1段：“China's rail freight ... went up 4.4 percent”",
+     "para 1: “China's rail freight ... went up 4.4 percent”"),
+])
+def test_a_locator_reads_in_the_pages_language_and_its_quote_stays_verbatim(raw, zh, en):
+    from jinan_eval.report.text import locator_text
+
+    assert locator_text(raw, "zh") == zh
+    assert locator_text(raw, "en") == en

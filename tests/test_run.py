@@ -10,12 +10,16 @@ from jinan_eval.data import load_dataset
 from jinan_eval.edition.run import NotebookFailed, fill_placeholders, hide_injected_parameters, page_jobs, run_notebooks
 
 
-def test_an_edition_has_thirteen_pages(tmp_path):
+def test_an_edition_has_fourteen_pages_the_main_targets_one_of_them(tmp_path):
     jobs = page_jobs(load_dataset(), 2024, "zh", tmp_path)
     outputs = [j.output for j in jobs]
-    assert len(jobs) == 13
-    assert outputs[0] == "overview.ipynb" and outputs[-2:] == ["mechanisms.ipynb", "data_sources.ipynb"]
-    assert [j.parameters["project_id"] for j in jobs if j.template == "key_project.ipynb"] == \
+    assert len(jobs) == 14
+    assert outputs[:2] == ["overview.ipynb", "main.ipynb"]
+    assert outputs[-2:] == ["mechanisms.ipynb", "data_sources.ipynb"]
+    main = jobs[1]
+    assert main.template == "key_project.ipynb" and main.parameters["project_id"] == "MAIN"
+    assert main.sections == ("MAIN",) and "主要目标" in main.placeholders["page_title"]
+    assert [j.parameters["project_id"] for j in jobs if j.template == "key_project.ipynb"][1:] == \
         [f"KP{i}" for i in range(1, 11)]
     kp3 = next(j for j in jobs if j.output == "kp3.ipynb")
     assert "城镇绿色节能改造工程" in kp3.placeholders["page_title"]
@@ -129,7 +133,7 @@ def test_a_changed_figure_reruns_its_page_and_the_summaries_whose_content_change
         ran = set(executed)
         reference = run_notebooks(2024, "zh", data_dir=data, build_dir=tmp_path / step, progress=False, reuse=False)
         names = sorted(p.name for p in reference.glob("*.ipynb"))
-        assert names == sorted(p.name for p in out.glob("*.ipynb")) and len(names) == 13
+        assert names == sorted(p.name for p in out.glob("*.ipynb")) and len(names) == 14
         for name in names:
             assert (out / name).read_bytes() == (reference / name).read_bytes(), f"{step}: {name}"
         assert sorted(p.name for p in (out / "charts").iterdir()) == \

@@ -46,8 +46,8 @@ def test_the_assessment_rates_the_plans_own_region_against_its_own_base_year(dat
 
 def test_pages_and_contents_follow_the_plans_sections(dataset, tmp_path):
     pages = [job.page for job in page_jobs(dataset, 2018, "zh", tmp_path)]
-    assert pages == ["overview", "kp1", "kp2", "mechanisms", "data_sources"]
-    assert [c["file"] for c in toc(pages)["chapters"]][:5] == pages
+    assert pages == ["overview", "main", "kp1", "kp2", "mechanisms", "data_sources"]
+    assert [c["file"] for c in toc(pages)["chapters"]][:6] == pages
 
 
 def test_a_target_rated_from_levels_is_charted_with_the_methods_path(dataset):

@@ -83,3 +83,67 @@ var splitQuery = function (query) {
   });
   return out;
 };
+
+// The edition & language switcher says what it is and that it opens. The theme writes the current edition's name
+// alone into the button once it has read switcher.json; the build put the label in the page's language on the
+// button (data-jinan-label, "版本与语言：{current}"): the button then shows the label with the current edition and a
+// caret, and its accessible name is the same words. It stays a <button> of the theme's dropdown (Tab, Enter,
+// arrow keys).
+(function () {
+  function label(button) {
+    var template = button.getAttribute("data-jinan-label");
+    var current = button.getAttribute("data-active-version-name");
+    if (!template || !current) return;
+    var words = template.replace("{current}", current);
+    if (button.getAttribute("data-jinan-shown") === words && button.querySelector(".jinan-switcher-caret")) return;
+    var at = template.indexOf("{current}");
+    var before = document.createElement("span");
+    before.className = "jinan-switcher-label";
+    before.textContent = at >= 0 ? template.slice(0, at) : template;
+    var name = document.createElement("span");
+    name.className = "jinan-switcher-name";
+    name.textContent = current;
+    var after = document.createElement("span");
+    after.className = "jinan-switcher-label";
+    after.textContent = at >= 0 ? template.slice(at + "{current}".length) : "";
+    var caret = document.createElement("span");
+    caret.className = "jinan-switcher-caret";
+    caret.setAttribute("aria-hidden", "true");
+    caret.textContent = "▾";
+    button.setAttribute("data-jinan-shown", words);
+    button.replaceChildren(before, name, after, caret);
+    button.setAttribute("aria-label", words);
+  }
+  function watch() {
+    document.querySelectorAll(".version-switcher__button[data-jinan-label]").forEach(function (button) {
+      label(button);
+      new MutationObserver(function () { label(button); })
+        .observe(button, {childList: true, attributes: true, attributeFilter: ["data-active-version-name"]});
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch);
+  else watch();
+})();
+
+// Paper: the print header names the page's web address (the build cannot know where the site is served), and
+// every printed sheet carries it at its foot (a page margin box, in browsers that draw them).
+(function () {
+  function address() {
+    var here = location.href.split("#")[0];
+    document.querySelectorAll(".jinan-page-address").forEach(function (span) {
+      span.textContent = here;
+      span.parentElement.classList.add("jinan-filled");
+    });
+    var sheet = document.getElementById("jinan-print-address-sheet");
+    if (!sheet) {
+      sheet = document.createElement("style");
+      sheet.id = "jinan-print-address-sheet";
+      sheet.media = "print";
+      document.head.appendChild(sheet);
+    }
+    sheet.textContent = "@page { @bottom-left { content: " + JSON.stringify(here).replace(/</g, "\\3c ") + "; } }";
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", address);
+  else address();
+  window.addEventListener("beforeprint", address);
+})();

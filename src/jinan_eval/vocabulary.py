@@ -105,9 +105,10 @@ OBSERVATION_KEY = ("indicator_key", "region", "year", "measure", "base_year", "p
 
 HOST_OFFICIAL = "official"  # the issuing body's own site (government, statistics bureau, official gazette)
 HOST_OUTLET = "outlet"  # a mainstream news outlet's own site
+HOST_ISSUER = "issuer"  # a non-government issuer's own site (a university, a company): what it says of itself
 HOST_COPY = "copy"  # a third-party site carrying a copy
 HOST_BLOCKED = "blocked"  # no reader is sent there
-HOST_KINDS = (HOST_OFFICIAL, HOST_OUTLET, HOST_COPY, HOST_BLOCKED)
+HOST_KINDS = (HOST_OFFICIAL, HOST_OUTLET, HOST_ISSUER, HOST_COPY, HOST_BLOCKED)
 BLOCK_REASONS = ("adult", "gambling", "link_farm", "redirector", "ip_address")
 #: A host nobody listed in hosts.csv is official when it is a government site by its name (…gov.cn); any other
 #: unlisted host is read as a copy (grade C) until listed.
@@ -123,7 +124,7 @@ SOURCE_KINDS = (SOURCE_WEB, SOURCE_DEPARTMENT, SOURCE_PRINT)
 GRADE_SUPPLIED = "S"  # 部门报送，未公开发布: the holder's own figure, which a reader cannot check
 GRADES = ("A", "B", "S", "C")  # from strongest to weakest
 GRADE_RANK = {grade: i for i, grade in enumerate(GRADES)}
-GRADE_OF_HOST = {HOST_OFFICIAL: "A", HOST_OUTLET: "B", HOST_COPY: "C"}
+GRADE_OF_HOST = {HOST_OFFICIAL: "A", HOST_OUTLET: "B", HOST_ISSUER: "B", HOST_COPY: "C"}
 GRADE_OF_SOURCE_KIND = {SOURCE_DEPARTMENT: GRADE_SUPPLIED, SOURCE_PRINT: "A"}
 
 

@@ -503,8 +503,9 @@ def check_sources(sources: pd.DataFrame, obs: pd.DataFrame | None, hosts: pd.Dat
 
 
 def grade_of(kind: object, retrieved_from: object, kinds: dict[str, str]) -> str:
-    """A source's grade by rule: a department's return S, a printed official publication A; a web page by the kind
-    of host it was read on (A official, B outlet, C copy; an unlisted, non-government host C)."""
+    """A source's grade by rule: a department's return S, a printed official publication A; a web page by who runs
+    the site it was read on (A a government body's own site, B a mainstream outlet's or a non-government issuer's
+    own, C a copy on any other site; an unlisted, non-government host C)."""
     kind = source_kind(kind)
     if kind in GRADE_OF_SOURCE_KIND:
         return GRADE_OF_SOURCE_KIND[kind]

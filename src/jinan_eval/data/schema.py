@@ -249,7 +249,7 @@ OBSERVATIONS = Table(
         Field("source_id", "str", "Source (sources.csv)"),
         Field("basis", "str", "Accounting basis when it differs from the usual one (figures on different bases are "
               "never compared)", nullable=True, required=False, choices=BASES),
-        Field("note", "str", "A reader's note: why this figure is preferred where sources disagree", nullable=True),
+        Field("note", "str", "Why this figure is preferred where sources disagree (shown to readers)", nullable=True),
     ),
     key=OBSERVATION_KEY,
     multi_file=True,
@@ -367,8 +367,9 @@ HOSTS = Table(
     (
         Field("host", "str", "Host name as in the address (www. included when the address has it)", unique=True,
               pattern=r"^[a-z0-9.-]+$"),
-        Field("kind", "str", "official (the issuing body's own site: grade A) / outlet (a mainstream outlet's own "
-              "site: grade B) / copy (a third-party copy: grade C) / blocked (never cited)", choices=HOST_KINDS),
+        Field("kind", "str", "official (a government body's own site: grade A) / outlet (a mainstream outlet's own "
+              "site: grade B) / issuer (a non-government issuer's own site, a university or a company: grade B) / "
+              "copy (a third-party copy: grade C) / blocked (never cited)", choices=HOST_KINDS),
         Field("reason", "str", "Why a blocked host is blocked", nullable=True, choices=BLOCK_REASONS),
         Field("owner", "str", "Who runs the site, where known", nullable=True),
     ),
@@ -395,6 +396,9 @@ SEARCH_LOG = Table(
     in_plan=True,
 )
 
+#: the evaluation team's own records: kept in the repository, never published with an edition (nor described in its
+#: data dictionary)
+UNPUBLISHED_TABLES = ("search_log",)
 TABLES: dict[str, Table] = {
     t.name: t for t in (SECTIONS, TARGETS, INDICATORS, REGIONS, OBSERVATIONS, PLAN_TARGETS, SOURCES, HOSTS,
                         SEARCH_LOG, EVIDENCE, STATEMENTS)
@@ -449,11 +453,11 @@ def pandera_schema(table: Table) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, strict=False, coerce=True, name=table.name)
 
 
-def dictionary_frame(plan: PlanConfig | None = None) -> pd.DataFrame:
+def dictionary_frame(plan: PlanConfig | None = None, leave_out: tuple[str, ...] = ()) -> pd.DataFrame:
     """The data dictionary as one table: table, column, type, required, rule, description. Without a plan, a rule a
-    plan sets says where it comes from; with one, it is that plan's."""
+    plan sets says where it comes from; with one, it is that plan's. ``leave_out``: tables not to describe."""
     rows = []
-    for t in TABLES.values():
+    for t in (t for name, t in TABLES.items() if name not in leave_out):
         for f in (for_plan(t, plan) if plan is not None else t).fields:
             rules = []
             if not f.nullable:

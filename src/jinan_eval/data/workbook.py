@@ -795,9 +795,10 @@ def figure_departments(dataset: Dataset) -> dict[str, str]:
 
 
 def _read_raw(path: Path) -> list[dict]:
+    """A department's raw file as this module wrote it (re-saved by Excel, it may start with a BOM)."""
     if not path.exists():
         return []
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
 
 

@@ -39,6 +39,7 @@ import pandas as pd
 import yaml
 
 from .. import __version__
+from ..assess import sensitivity
 from ..config import BOOK_CONFIG_TEMPLATE, BOOK_DIR, BUILD_DIR, DEFAULT_DATA_DIR, ROOT, TEMPLATE_DIR, VENDOR_DIR
 from ..data import Dataset, load_dataset
 from ..data.load import host_kind, host_of, url_problem
@@ -222,13 +223,13 @@ def markdown_pages(edition: Edition, dataset: Dataset, manifest: dict, results: 
         before = results.previous(dataset, edition.year)
     return {
         "index.md": book_pages.index_page(edition.year, lang, dataset, manifest,
-                                          overview.findings(Context(dataset, edition.year, lang))),
+                                          overview.findings(Context(dataset, edition.year, lang, results))),
         "changes.md": book_pages.changes_page(edition.year, lang, dataset, results.assessment, before, published,
                                               results.commitments),
         "data_dictionary.md": book_pages.data_dictionary_page(lang),
         "methods.md": book_pages.methods_page(lang, BOOK_DIR, dataset, _worked_example(dataset, results, lang),
-                                              results.sensitivity),
-        "how_to_review.md": book_pages.how_to_review_page(BOOK_DIR),
+                                              sensitivity(dataset, edition.year)),
+        "how_to_review.md": book_pages.how_to_review_page(BOOK_DIR, lang),
     }
 
 
@@ -524,10 +525,11 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
         # notebooks run, a side thread writes the book's other sources; the downloads are written while Sphinx
         # writes the pages.
         rebuild = (output_dir_for(edition.year, lang, build_dir) / PAGE_KEYS_FILE).exists()
-        pool = KernelPool(max(1, jobs or os.cpu_count() or 1), work, eager=1 if rebuild else None)
-        sphinx = SphinxProcess(lang)
-        side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="edition-side")
+        sphinx = SphinxProcess(lang)  # first: started before this process starts any thread of its own
+        pool, side = None, None
         try:
+            pool = KernelPool(max(1, jobs or os.cpu_count() or 1), work, eager=1 if rebuild else None)
+            side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="edition-side")
             dataset = dataset if dataset is not None else load_dataset(data_dir, plan_id)
             plan = dataset.plan
             if edition.year not in plan.report_years:
@@ -569,9 +571,11 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
             swap_directory(staged, final)
             checkpoint("published")
         finally:
-            pool.close()
+            if pool is not None:
+                pool.close()
             sphinx.close()
-            side.shutdown(wait=True, cancel_futures=True)
+            if side is not None:
+                side.shutdown(wait=True, cancel_futures=True)
             shutil.rmtree(work, ignore_errors=True)
         write_site_index(plan, build_dir)
         return final

@@ -20,7 +20,7 @@ def edition_tables(dataset: Dataset, history: pd.DataFrame, report_year: int,
                    commitments: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """targets, assessment (every report year up to this one, as computed for the edition), the implementation
     level of every commitment (every report year), the evidence and the responsible bodies' statements (dated up to
-    the year), observations (≤ year), the sources they all cite and the search log."""
+    the year), observations (≤ year) and the sources they all cite."""
     obs = _public(dataset.graded_observations().query("year <= @report_year"))  # each figure with its grade
     evidence = dataset.evidence if dataset.evidence is not None else pd.DataFrame(columns=["source_id", "event_date"])
     evidence = _public(evidence[evidence["event_date"].map(date_year) <= report_year]
@@ -34,8 +34,7 @@ def edition_tables(dataset: Dataset, history: pd.DataFrame, report_year: int,
     levels = commitments if commitments is not None else pd.DataFrame(columns=["target_id", "report_year", "level"])
     tables = {"assessment": published(history[history["report_year"] <= report_year]),
               "commitments": levels[levels["report_year"] <= report_year], "evidence": evidence, "statements": said,
-              "targets": _public(dataset.targets), "observations": obs, "sources": sources,
-              "search_log": _public(dataset.search_log)}
+              "targets": _public(dataset.targets), "observations": obs, "sources": sources}
     assert tuple(tables) == DOWNLOAD_TABLES
     return tables
 

@@ -36,12 +36,12 @@ from ..report.messages import Messages
 from ..report.render import CHART_DIR_ENV
 from ..report.text import esc
 from ..store import build_lock, hash_files, staging_folder, swap_directory
-from ..vocabulary import SECTION_KEY_PROJECT, SECTION_MECHANISM, SECTION_SAFEGUARD
+from ..vocabulary import SECTION_KEY_PROJECT, SECTION_MAIN, SECTION_MECHANISM, SECTION_SAFEGUARD
 
 # the kernel's own start-up warnings (e.g. about its local TCP sockets) would bury the progress bar
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 HEADING_KEYS = ("overview", "headline", "dashboard", "counts", "targets", "tasks", "gaps", "data", "mechanisms",
-                "sources", "coverage", "source_list", "caveats", "downloads", "search_log", "departments")
+                "sources", "coverage", "source_list", "caveats", "downloads", "missing", "departments")
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 
 
@@ -72,12 +72,20 @@ class NotebookFailed(RuntimeError):
 
 
 def page_jobs(dataset: Dataset, report_year: int, lang: str, data_dir: Path) -> list[PageJob]:
-    """The notebook pages of an edition, in book order: overview, one page per key project, mechanisms, data
-    and sources. The same list drives papermill and the book's table of contents."""
+    """The notebook pages of an edition, in book order: overview, the main targets, one page per key project,
+    mechanisms, data and sources. The same list drives papermill and the book's table of contents."""
     m = Messages(lang)
     common = {"report_year": int(report_year), "lang": lang, "data_dir": str(data_dir), "plan_id": dataset.plan.id}
     words = {f"h_{key}": m(f"heading.{key}") for key in HEADING_KEYS}
     jobs = [PageJob("overview.ipynb", "overview.ipynb", common, {**words, "page_title": m("page.overview")})]
+    # the plan's main targets: a page like a key project's (their ratings or data requests, evidence, charts)
+    for rec in dataset.sections[dataset.sections["kind"] == SECTION_MAIN].itertuples():
+        # (the plan's Chinese numbering, 二, is part of the Chinese title only)
+        title = m("page.main_targets", number=rec.number_zh if lang == "zh" else "",
+                  title=rec.title_zh if lang == "zh" else rec.title_en)
+        jobs.append(PageJob("key_project.ipynb", f"{rec.section_id.lower()}.ipynb",
+                            {**common, "project_id": rec.section_id}, {**words, "page_title": title},
+                            sections=(rec.section_id,)))
     projects = dataset.sections[dataset.sections["kind"] == SECTION_KEY_PROJECT]
     for rec in projects.itertuples():
         title = m("page.key_project", number=rec.number_zh, n=rec.section_id[2:],
@@ -177,7 +185,9 @@ PAGE_KEYS_FILE = ".page-keys.json"
 #: the build's data and assessment, for the kernels (in the staging folder while the pages run, then removed)
 EDITION_FILE = ".edition.pickle"
 #: the tables whose rows belong to targets: a key-project page reads only its own targets' rows of these
-PER_TARGET_TABLES = (OBSERVATIONS, SOURCES, EVIDENCE, SEARCH_LOG)
+PER_TARGET_TABLES = (OBSERVATIONS, SOURCES, EVIDENCE)
+#: what no page reads: the evaluation team's record of its searches (kept in the repository, never published)
+UNREAD_TABLES = (SEARCH_LOG,)
 
 
 #: where a row was read (file and line): no page shows it, and a row removed above it in the same file moves it
@@ -196,7 +206,7 @@ def _shared_digest(report_year: int, lang: str, dataset: Dataset, template_dir: 
     the per-target tables (those enter each page's key through the rows it reads)."""
     digest = hashlib.sha256(f"{report_year}|{lang}".encode())
     data_dir = Path(dataset.data_dir)
-    per_target = {path for table in PER_TARGET_TABLES
+    per_target = {path for table in PER_TARGET_TABLES + UNREAD_TABLES
                   for path in data_dir.glob(f"{dataset.plan.folder}/{table.path}" if table.in_plan else table.path)}
     package = Path(__file__).resolve().parents[1]
     hash_files(digest, data_dir, skip=per_target, hidden=False)
@@ -208,7 +218,7 @@ def _shared_digest(report_year: int, lang: str, dataset: Dataset, template_dir: 
 def section_rows(dataset: Dataset, sections: tuple[str, ...] | list[str] | str) -> list[pd.DataFrame]:
     """The rows of the per-target tables that a page of these sections reads: their targets' observations and
     those of the sections' own indicators (with the related indicators' and other regions' figures of the same
-    indicators), their targets' evidence and search log, and the sources these rows cite."""
+    indicators), their targets' evidence, and the sources these rows cite."""
     sections = {sections} if isinstance(sections, str) else set(sections)
     targets = dataset.targets[dataset.targets["section_id"].isin(sections)]
     ids = set(targets["target_id"])
@@ -220,9 +230,8 @@ def section_rows(dataset: Dataset, sections: tuple[str, ...] | list[str] | str) 
     observations = dataset.observations[dataset.observations["indicator_key"].isin(indicators)]
     evidence = (dataset.evidence[dataset.evidence["target_id"].isin(ids)] if dataset.evidence is not None
                 else None)
-    log = dataset.search_log[dataset.search_log["target_id"].isin(ids)]
     cited = set(observations["source_id"]) | (set(evidence["source_id"]) if evidence is not None else set())
-    return [observations, evidence, log, dataset.sources[dataset.sources["source_id"].isin(cited)]]
+    return [observations, evidence, dataset.sources[dataset.sources["source_id"].isin(cited)]]
 
 
 def page_keys(dataset: Dataset, jobs: list[PageJob], report_year: int, lang: str, template_dir: Path,
@@ -232,7 +241,7 @@ def page_keys(dataset: Dataset, jobs: list[PageJob], report_year: int, lang: str
     every target, so they read all rows. A changed figure of one key project therefore changes that project's key
     and the summary pages' keys."""
     shared = shared or _shared_digest(report_year, lang, dataset, template_dir).hexdigest()
-    everything = [dataset.observations, dataset.evidence, dataset.search_log, dataset.sources]
+    everything = [dataset.observations, dataset.evidence, dataset.sources]
     keys = {}
     for job in jobs:
         digest = hashlib.sha256(shared.encode())

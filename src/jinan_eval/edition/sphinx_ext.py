@@ -21,6 +21,17 @@ that list (a scan that grows with the book); here the record is a set, so the sa
 Jupyter Book 1 always loads sphinx-thebe, which adds its configuration script on every page (twice in our
 builds, a "THEBE_JS_URL has already been declared" error in the browser) and names a third-party host. The
 report has no live code, so Thebe's scripts are dropped from every page, and any script listed twice is kept once.
+
+The page's language, everywhere: the theme writes some of its button titles, labels and placeholders in English
+whatever the book's language (``THEME_WORDS``: "Toggle primary sidebar", "Color mode", "Search..." …, and Sphinx's
+"Link to this heading"). Each is replaced, in ``title``, ``aria-label``, ``data-bs-title`` and ``placeholder``
+attributes and in the few texts the theme writes (the switcher's "Choose version", the copyright line), by the
+words of the edition's message catalogue (``theme.`` keys). The version switcher carries its label (``data-jinan-label``:
+"版本与语言：{current}") for ``jinan-nav.js``, which shows it with the current edition and a caret.
+
+Paper: every page carries a print header (report title, edition and language above the page's title, its web address
+below it, filled in by ``jinan-nav.js``), and a page style whose margin boxes repeat the report, the edition and the
+page's title at the top of every printed sheet (``@page``; browsers without margin boxes print the header once).
 """
 
 from __future__ import annotations
@@ -35,6 +46,7 @@ import subprocess
 from pathlib import Path
 
 from ..config import VENDOR_DIR
+from ..report.messages import Messages
 
 THEBE_MARKERS = ("THEBE_JS_URL", "sphinx-thebe.js", "thebe@")
 CHART_MARKER = 'class="jinan-chart"'
@@ -56,6 +68,30 @@ DISPLAY_MATH = re.compile(r'(<div class="math notranslate nohighlight"[^>]*>\s*(
                           r'\s*\\\[(.*?)\\\]\s*(</div>)', re.S)
 MATH_CACHE = '<svg id="MJX-SVG-global-cache" style="display: none" aria-hidden="true">{defs}</svg>'
 TEX2SVG = Path(__file__).with_name("tex2svg.cjs")
+
+#: the theme's words a reader meets (titles, labels, placeholders, tooltips) that its own translations leave in
+#: English, found in the built pages (pydata-sphinx-theme 0.17, sphinx-book-theme 1.3, Sphinx 7.4: look again after
+#: an upgrade), and the catalogue key of each in the page's language
+THEME_WORDS = {
+    "Toggle primary sidebar": "theme.toggle_primary_sidebar",
+    "Toggle secondary sidebar": "theme.toggle_secondary_sidebar",
+    "Version switcher list": "theme.version_switcher",
+    "Color mode": "theme.color_mode",
+    "System Settings": "theme.system_settings",
+    "Search...": "theme.search_placeholder",
+    "Announcement": "theme.announcement",
+    "Main": "theme.main_navigation",
+    "Page": "theme.page_navigation",
+    "Link to this heading": "theme.link_to_heading",
+    "Link to this equation": "theme.link_to_equation",
+}
+THEME_ATTRIBUTE = re.compile(r'(\s(?:title|aria-label|data-bs-title|placeholder)=")([^"]*)(")')
+SWITCHER_BUTTON = re.compile(r'(<button\b[^>]*\bclass="version-switcher__button\b[^"]*"[^>]*?)(\s*>)\s*Choose version')
+COPYRIGHT = re.compile(r'(<p class="copyright">\s*)© Copyright ([^<]*?)\.(\s*<br/>)')
+PRINT_BODY = re.compile(r'<div id="jb-print-docs-body" class="onlyprint">(\s*)<h1>(.*?)</h1>', re.S)
+ARTICLE_CONTAINER = '<div class="bd-article-container">'
+PAGE_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+PRINT_MARK = 'class="jinan-print-edition"'
 
 
 class MathFailed(RuntimeError):
@@ -138,6 +174,61 @@ def lighten(pages: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def translate_theme(text: str, m: Messages) -> str:
+    """The page with the theme's English words (``THEME_WORDS``) in the catalogue's language, and the version
+    switcher's label for ``jinan-nav.js``."""
+    def attribute(match: re.Match) -> str:
+        key = THEME_WORDS.get(match.group(2))
+        return match.group(1) + html.escape(m(key), quote=True) + match.group(3) if key else match.group(0)
+
+    def switcher(match: re.Match) -> str:
+        label = html.escape(m("theme.version_switcher_label"), quote=True)
+        return f'{match.group(1)} data-jinan-label="{label}"{match.group(2)}' + html.escape(m("theme.version_switcher"))
+
+    text = THEME_ATTRIBUTE.sub(attribute, text)
+    text = SWITCHER_BUTTON.sub(switcher, text)
+    return COPYRIGHT.sub(lambda c: c.group(1) + html.escape(m("theme.copyright", copyright=html.unescape(c.group(2))))
+                         + c.group(3), text)
+
+
+def _css_string(text: str) -> str:
+    """Text as a CSS string inside a <style> element (no markup can end the element)."""
+    escaped = "".join(f"\\{ord(ch):x} " if ch in '"\\<>&' or ord(ch) < 32 else ch for ch in text)
+    return f'"{escaped}"'
+
+
+def with_print_header(text: str, edition_line: str, address_label: str) -> str:
+    """The page with its print header: the report and edition (``edition_line``, markup) above the page's title,
+    a line for its web address (``address_label`` and an empty span that ``jinan-nav.js`` fills) below it, and the
+    margin boxes of every printed sheet (report and edition at the top left, the page's title at the top right)."""
+    if PRINT_MARK in text:
+        return text
+    edition = f'<p {PRINT_MARK}>{edition_line}</p>'
+    address = (f'<p class="jinan-print-address">{html.escape(address_label)}'
+               f'<span class="jinan-page-address"></span></p>')
+    found = PRINT_BODY.search(text)
+    whole = PAGE_TITLE.search(text)
+    title = re.split(r"\s+(?:&#8212;|—|-)\s+", whole.group(1).strip(), maxsplit=1)[0] if whole else ""
+    if found:
+        title = found.group(2).strip() or title
+        header = (f'<div id="jb-print-docs-body" class="onlyprint jinan-print-header">{found.group(1)}{edition}'
+                  f'<h1>{title}</h1>{address}')
+        text = text[:found.start()] + header + text[found.end():]
+    elif ARTICLE_CONTAINER in text:
+        text = text.replace(ARTICLE_CONTAINER, f'{ARTICLE_CONTAINER}<div class="onlyprint jinan-print-header">'
+                                               f'{edition}{address}</div>', 1)
+    sheet = (f"@page {{ @top-left {{ content: {_css_string(html.unescape(re.sub(r'<[^>]+>', '', edition_line)))}; }}"
+             f" @top-right {{ content: {_css_string(html.unescape(re.sub(r'<[^>]+>', '', title)))}; }} }}")
+    return text.replace("</head>", f'<style class="jinan-print-sheet" media="print">{sheet}</style>\n</head>', 1)
+
+
+def dress(text: str, m: Messages, report: str) -> str:
+    """The page in its language, with its print header; ``report`` is the book's title (markup: report and
+    edition), as the theme writes it."""
+    edition_line = f'{report} · {html.escape(m("theme.print_language"))}'
+    return with_print_header(translate_theme(text, m), edition_line, m("theme.print_address") + m("colon"))
+
+
 def used_icons(texts) -> set[str]:
     """Every ``fa-…`` name the pages and scripts mention."""
     return {name for text in texts for name in ICON_NAME.findall(text)}
@@ -196,7 +287,10 @@ def _lighten_pages(app, exception) -> None:
     outdir = Path(app.outdir)
     pages = {str(p.relative_to(outdir)): p.read_text(encoding="utf-8") for p in outdir.rglob("*.html")
              if "_static" not in p.relative_to(outdir).parts}
+    m = Messages("zh" if str(app.config.language or "").startswith("zh") else "en")
+    report = app.config.html_title or html.escape(app.config.project or "")
     for name, text in lighten(pages).items():
+        text = dress(text, m, report)
         if text != pages[name]:
             (outdir / name).write_text(text, encoding="utf-8")
     css = outdir / THEME_CSS

@@ -19,7 +19,7 @@ from ..assess.method import MethodParams
 from ..assess.targets import OUTPUT_SPEC
 from ..config import PlanConfig
 from ..data import Dataset
-from ..data.schema import dictionary_frame
+from ..data.schema import UNPUBLISHED_TABLES, dictionary_frame
 from ..vocabulary import (
     COMMITMENT_KINDS,
     MILESTONE_KIND,
@@ -117,12 +117,17 @@ def changes_page(year: int, lang: str, dataset: Dataset, current: pd.DataFrame, 
     region_name = dataset.regions.set_index("region").loc[dataset.plan.region, "name_zh" if m.zh else "name_en"]
     lines += ["", m("text.changes_new", year=year, n=len(new), region=esc(region_name),
                     n_region=int((new["region"] == dataset.plan.region).sum()))]
-    if len(new):
+    if len(new):  # one row per indicator, with its figures: region, measure, value and unit
         names = dict(zip(dataset.indicators["indicator_key"], dataset.indicators["name_zh" if m.zh else "name_en"]))
-        counts = new.groupby("indicator_key").size().rename("n").reset_index()
-        counts["indicator_key"] = counts["indicator_key"].map(names)
-        counts.columns = [m("column.indicator"), m("column.rows")]
-        lines += ["", md_table(counts)]
+        regions = dict(zip(dataset.regions["region"], dataset.regions["name_zh" if m.zh else "name_en"]))
+        rows = []
+        for key, group in new.groupby("indicator_key", sort=False):
+            figures = [f"{regions.get(r.region, r.region)}{m('colon')}{num(r.value, 3)} {m.unit(r.unit)}".rstrip()
+                       + m.paren(m("detail_sep").join([m.measure(r.measure)]
+                                                      + ([m.period(r.period)] if r.period != "year" else [])))
+                       for r in group.itertuples()]  # a part-year figure says so
+            rows.append({m("column.indicator"): names.get(key, key), m("column.value"): m("list_sep").join(figures)})
+        lines += ["", md_table(pd.DataFrame(rows))]
     return "\n".join(lines) + "\n"
 
 
@@ -136,7 +141,7 @@ COMPUTED_COLUMNS = (
 def data_dictionary_page(lang: str) -> str:
     """The data dictionary: every input table (from the schema), then the columns the report computes."""
     m = Messages(lang)
-    frame = dictionary_frame()
+    frame = dictionary_frame(leave_out=UNPUBLISHED_TABLES)
     computed = [{"table": t, "file": f"{f} (download)", "column": c, "type": ty, "required": "computed",
                  "rules": "", "description": d} for t, f, c, ty, d in COMPUTED_COLUMNS]
     computed += [{"table": "assessment", "file": "assessment.csv (download)", "column": name, "type": spec[0],
@@ -381,20 +386,35 @@ def sensitivity_table(result: pd.DataFrame, lang: str) -> str:
     return md_table(frame.map(lambda v: num(v, 2) if isinstance(v, float) else v))
 
 
-def how_to_review_page(book_dir: Path) -> str:
-    return (book_dir / "how_to_review.md").read_text(encoding="utf-8")
+def how_to_review_page(book_dir: Path, lang: str) -> str:
+    """How to review, in the edition's language."""
+    return (book_dir / f"how_to_review.{lang}.md").read_text(encoding="utf-8")
 
 
 def site_index_html(editions: list[dict], plan: PlanConfig) -> str:
+    """The site's own index: every edition, newest first, each with its data cut-off and the day it was built
+    (written as its reader writes a date: 2026年12月7日, 7 December 2026; the time stamp stays in ``datetime``)."""
     zh, en = Messages("zh"), Messages("en")
+
+    def built_on(m: Messages, stamp: str) -> str:
+        try:
+            day = dt.datetime.fromisoformat(stamp).date()
+        except (TypeError, ValueError):
+            return html.escape(stamp or "")
+        shown = m("theme.date", year=day.year, month_name=m("theme.month_names").split()[day.month - 1],
+                  day=day.day)
+        return f'<time datetime="{html.escape(stamp, quote=True)}">{html.escape(shown)}</time>'
+
     items = []
     for e in editions:
         label = zh("page.site_index_item", year=e["edition"]) if e["lang"] == "zh" else \
             en("page.site_index_item_en", year=e["edition"])
-        meta = (zh if e["lang"] == "zh" else en)("page.site_index_meta", cutoff=e.get("data_cutoff", ""),
-                                                 built=e.get("built_at", ""))
-        items.append(f'<li><a href="{html.escape(e["path"])}/index.html">{html.escape(label)}</a> '
-                     f'<small>{html.escape(meta)}</small></li>')
+        m = zh if e["lang"] == "zh" else en
+        meta = html.escape(m("page.site_index_meta")).format(cutoff=html.escape(str(e.get("data_cutoff", ""))),
+                                                             built=built_on(m, str(e.get("built_at", ""))))
+        lang = "zh-CN" if e["lang"] == "zh" else "en"
+        items.append(f'<li lang="{lang}"><a href="{html.escape(e["path"])}/index.html">{html.escape(label)}</a> '
+                     f'<small>{meta}</small></li>')
     empty = f"{zh('page.site_index_empty')} / {en('page.site_index_empty')}"
     body = "\n".join(items) or f"<li>{html.escape(empty)}</li>"
     title_zh, title_en = html.escape(plan.report_title_zh), html.escape(plan.report_title_en)

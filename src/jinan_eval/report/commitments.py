@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..assess import gaps, section_judgement
+from ..assess import section_judgement
 from ..data.load import milestone_parts
 from ..vocabulary import LEVEL_ORDER, LEVEL_RANK, MILESTONE_KIND, NO_PUBLIC_EVIDENCE, OVERDUE
 from . import charts, text
@@ -25,12 +25,11 @@ def _event_line(event: dict, ctx: Context) -> str:
             + f" <small>{m.paren(source + ' ' + grade_badge(event.get('source_grade'), m)).strip()}</small>")
 
 
-def _evidence_cell(target_id: str, ctx: Context, searched: pd.DataFrame) -> str:
+def _evidence_cell(target_id: str, ctx: Context, leads: str) -> str:
+    """The commitment's evidence, the strongest first; without any, whom to ask (the plan's lead departments)."""
     events = ctx.evidence[ctx.evidence["target_id"] == target_id]
     if events.empty:
-        if target_id in searched.index:
-            return f'<small>{esc(searched.loc[target_id, "reason_zh" if ctx.zh else "reason_en"])}</small>'
-        return ""
+        return f'<small>{ctx.m("commitments.holder", holder=esc(leads))}</small>' if leads else ""
     ordered = events.assign(_rank=events["level"].map(LEVEL_RANK)).sort_values(
         ["_rank", "event_date"], ascending=False, kind="stable").to_dict("records")
     cell = _event_line(ordered[0], ctx)
@@ -44,13 +43,13 @@ def _evidence_cell(target_id: str, ctx: Context, searched: pd.DataFrame) -> str:
 def commitment_table(rows: pd.DataFrame, ctx: Context) -> Html:
     """One line per commitment: what the plan says, its level, and the evidence (or who would know)."""
     m = ctx.m
-    searched = gaps.latest_search(ctx.dataset.search_log).set_index("target_id")
+    sections = ctx.dataset.sections.set_index("section_id")[f"lead_departments_{ctx.lang}"].fillna("")
     lines = []
     for rec in rows.to_dict("records"):
         kind = "" if rec["kind"] == "qualitative" else f"<br><small>{m.kind(rec['kind'])}{parts_text(rec, m)}</small>"
         lines.append(f'<tr id="c-{esc(rec["target_id"]).lower()}"><td>{esc(rec["target_id"])} '
                      f"{text.label(rec, ctx.lang)}{kind}</td><td>{text.level_badge(rec['level'], m)}</td>"
-                     f"<td>{_evidence_cell(rec['target_id'], ctx, searched)}</td></tr>")
+                     f"<td>{_evidence_cell(rec['target_id'], ctx, sections.get(rec['section_id'], ''))}</td></tr>")
     head = [m("commitments.column_commitment"), m("commitments.column_level"), m("commitments.column_evidence")]
     return Html(html_table(head, lines, "jinan-table commitments"))
 
@@ -82,7 +81,10 @@ def counts_text(levels: pd.Series, m) -> str:
 
 
 def level_chart(rows: pd.DataFrame, ctx: Context) -> list:
-    """The chart of implementation levels of some commitments, with its source line."""
+    """The chart of implementation levels of some commitments, with its source line; a sentence instead when
+    none of them has evidence (a chart of "no public evidence" alone would plot the absence of data)."""
+    if charts.all_gaps(rows["level"]):
+        return [Markdown(ctx.m("commitments.chart_none"))]
     counts = rows["level"].value_counts()
     frame = pd.DataFrame({"level": [lv for lv in LEVEL_ORDER if counts.get(lv, 0)],
                           "count": [int(counts[lv]) for lv in LEVEL_ORDER if counts.get(lv, 0)]})
@@ -113,6 +115,8 @@ def overview_counts(ctx: Context) -> list:
     frame["part"] = frame["section_id"].map(ctx.part_names())
     order = list(dict.fromkeys(ctx.dataset.sections["section_id"]))
     frame = frame.sort_values("section_id", key=lambda col: col.map(order.index))
+    if charts.all_gaps(frame["level"]):
+        return blocks + [Markdown(m("commitments.chart_none"))]
     blocks += judged(charts.level_counts_chart(frame, ctx.lang, m("commitments.overview_chart_title",
                                                                   year=ctx.report_year), by="part"), ctx)
     return blocks

@@ -18,7 +18,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from ..assess import MethodParams, assess_edition, assess_history, commitment_levels, sensitivity
+from ..assess import MethodParams, assess_edition, assess_history, commitment_levels
 from ..assess.commitments import evidence_up_to
 from ..config import DEFAULT_DATA_DIR
 from ..data import Dataset, load_dataset
@@ -39,14 +39,13 @@ class Html:
 
 @dataclass
 class EditionResults:
-    """Everything an edition shows that is computed from the assessment, computed once per build: this year's
-    assessment, every report year's up to it, the previous year's, the sensitivity of the statuses to the
-    thresholds, and the implementation level of every commitment in every report year up to this one."""
+    """The assessment an edition's pages show, computed once per build: this year's, every report year's up to
+    it (the previous year's among them), and the implementation level of every commitment in every report year up
+    to this one. (The methods chapter's sensitivity table is computed beside the pages: no page needs it.)"""
 
     year: int
     assessment: pd.DataFrame
     history: pd.DataFrame
-    sensitivity: pd.DataFrame
     commitments: pd.DataFrame
 
     @classmethod
@@ -57,7 +56,7 @@ class EditionResults:
             current = assess_edition(dataset, year)
         levels = pd.concat([commitment_levels(dataset, y) for y in range(dataset.plan.first_year, year + 1)],
                            ignore_index=True)
-        return cls(int(year), current, history, sensitivity(dataset, year), levels)
+        return cls(int(year), current, history, levels)
 
     def previous(self, dataset: Dataset, year: int) -> pd.DataFrame:
         before = self.history[self.history["report_year"] == year - 1]

@@ -33,11 +33,20 @@ def headline(ctx: Context) -> list:
 
 
 def dashboard(ctx: Context) -> list:
-    lang = ctx.lang
+    """The status of every quantified target rated in at least one report year, by report year (rows named by the
+    targets' labels); the targets never rated are counted in a sentence, not drawn as rows of "cannot rate"."""
+    lang, m = ctx.lang, ctx.m
     rated = ctx.dataset.targets[ctx.dataset.targets["kind"].isin(RATED_KINDS)]
     history = ctx.assessment_history[ctx.assessment_history["target_id"].isin(rated["target_id"])]
     labels = dict(zip(rated["target_id"], rated["label_zh" if lang == "zh" else "label_en"]))
-    return judged(charts.status_heatmap(history, labels, lang, ctx.m("text.dashboard_title")), ctx)
+    ever = set(history.loc[~history["status"].isin(GAP_STATUSES), "target_id"])
+    if not ever:
+        return [Markdown(m("text.dashboard_none", n=len(rated)))]
+    chart = charts.status_heatmap(history, labels, lang, m("text.dashboard_rated_title"))
+    blocks = judged(chart, ctx)
+    if len(ever) < len(rated):
+        blocks.insert(0, Markdown(m("text.dashboard_rated_note", rated=len(ever), unrated=len(rated) - len(ever))))
+    return blocks
 
 
 EVIDENCED = (IMPLEMENTED, PARTLY_DONE, UNDER_WAY)
@@ -130,8 +139,23 @@ def counts(ctx: Context) -> list:
     parts = m("detail_sep").join(f"{m.status(s)} {n}" for s, n in tally.items() if n)
     items = "".join(f"<li>{esc(line)}</li>" for line in findings(ctx))
     # the page's own heading names the findings (the landing page's box carries a lead line of its own)
-    return [Html(f'<div class="findings"><ul>{items}</ul></div>'),
-            *judged(charts.section_status_chart(section_status_frame(ctx), ctx.lang,
-                                                m("findings.status_chart_title", year=ctx.report_year)), ctx),
+    return [Html(f'<div class="findings"><ul>{items}</ul></div>'), *status_chart(ctx),
             Markdown(m("commitments.quantified_sentence", total=len(rated), parts=parts)),
             *commitments.overview_counts(ctx), downloads_links(ctx)]
+
+
+def status_chart(ctx: Context) -> list:
+    """The rated quantified targets by part of the plan and status; the targets that cannot be rated are counted
+    in a sentence, not drawn (a chart of them would plot the absence of data)."""
+    m = ctx.m
+    frame = section_status_frame(ctx)
+    total = int(frame["count"].sum())
+    shown = frame[~frame["status"].isin(GAP_STATUSES)]
+    if charts.all_gaps(frame["status"]):
+        return [Markdown(m("findings.status_chart_none", n=total))]
+    rated = int(shown["count"].sum())
+    chart = charts.section_status_chart(shown, ctx.lang, m("findings.status_chart_rated_title", year=ctx.report_year))
+    blocks = judged(chart, ctx)
+    if rated < total:  # after the chart: the answer and its chart open the page, on a phone too
+        blocks.append(Markdown(m("findings.status_chart_unrated", rated=rated, unrated=total - rated)))
+    return blocks

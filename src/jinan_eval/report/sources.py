@@ -1,16 +1,17 @@
-"""The data-and-sources page: coverage of the target indicators, the search log of every gap, the sources, and
-the caveats the plan's configuration states."""
+"""The data-and-sources page, a statistical annex: coverage of the target indicators, the figures still missing
+and who holds them, what each department supplied, every source with its issuer, date and grade, and the caveats
+the plan's configuration states."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ..assess import gaps
-from ..vocabulary import GAP_STATUSES, NOT_QUANTIFIED, PERIOD_PARTIAL, SEARCH_OUTCOMES
-from . import charts, text
+from ..vocabulary import GAP_STATUSES, NOT_QUANTIFIED, PERIOD_PARTIAL
+from . import charts
 from .context import Context, Html, Markdown
+from .requests import request_for
 from .tables import downloads_links, grade_badge, html_table
-from .text import esc
+from .text import esc, locator_text
 
 
 def coverage_blocks(ctx: Context) -> list:
@@ -72,7 +73,8 @@ def source_blocks(ctx: Context) -> list:
                 title += f' <small>{m.paren(link).strip()}</small>'
             number = f"<br><small>{esc(first_row['doc_number'])}</small>" if isinstance(first_row["doc_number"], str) \
                 else ""
-            locators = m("detail_sep").join(esc(shorten(x)) for x in dict.fromkeys(doc["locator"].dropna()))
+            locators = m("detail_sep").join(esc(shorten(locator_text(x, ctx.lang)))
+                                            for x in dict.fromkeys(doc["locator"].dropna()))
             supports = m("detail_sep").join(
                 part for part, n in ((m("text.supports_figures", n=int(doc["figures"].sum())), int(doc["figures"].sum())),
                                      (m("text.supports_events", n=int(doc["events"].sum())), int(doc["events"].sum())))
@@ -129,62 +131,29 @@ def department_blocks(ctx: Context) -> list:
     return [Markdown(said), Html(html_table(head, lines))]
 
 
-def search_anchor(target_id: str) -> str:
-    """HTML id of a target's row in the search-log table (linked from each project's gap list)."""
-    return "log-" + target_id.lower()
+def need_anchor(target_id: str) -> str:
+    """HTML id of a target's row in the table of missing figures (linked from the pages that name the target)."""
+    return "need-" + target_id.lower()
 
 
-def search_round_details(rounds: pd.DataFrame, ctx: Context) -> str:
-    """Folded record of every search of one target, oldest first: when, outcome, where, queries, closest lead.
-
-    The newest round's reason is shown in the table cell; earlier rounds keep their own reason here.
-    """
+def missing_blocks(ctx: Context) -> list:
+    """Every target this edition cannot rate, in the plan's order: the figure it lacks, the body that holds it and
+    where that body normally publishes it — the data request, as a table. Nothing about how figures were looked
+    for: that record stays with the evaluation team."""
     m = ctx.m
-    items = []
-    last = len(rounds) - 1
-    colon = m("colon")
-    for i, rnd in enumerate(rounds.to_dict("records")):
-        url = rnd["closest_url"] if isinstance(rnd["closest_url"], str) else ""
-        lead = (f'<br>{m("text.search_closest")}{colon}<a href="{esc(url)}" rel="noopener">{esc(url)}</a>'
-                if url else "")
-        reason = (f'<br>{m("text.search_finding_then")}{colon}{esc(rnd["reason_zh" if ctx.zh else "reason_en"])}'
-                  if i < last else "")
-        outcome = m(f"search_outcome.{rnd['outcome']}")
-        items.append(f'<li><b>{esc(rnd["searched_on"])}</b>' + m.paren(outcome) +
-                     f'<br>{m("text.search_where")}{colon}{esc(rnd["where_searched"])}<br>'
-                     f'{m("text.search_queries")}{colon}<small>{esc(rnd["queries"])}</small>{lead}{reason}</li>')
-    return (f'<details><summary>{m("text.search_rounds", n=len(rounds))}</summary>'
-            f'<ol class="search-rounds">{"".join(items)}</ol></details>')
-
-
-def search_log_row(rec: dict, rounds: pd.DataFrame, ctx: Context) -> str:
-    """One gap: target and status, latest outcome, its reason, and (folded) every search round."""
-    target = f'<td>{esc(rec["target_id"])} {text.label(rec, ctx.lang)}<br>{text.status_badge(rec["status"], ctx.m)}</td>'
-    if not isinstance(rec["searched_on"], str):
-        return f'<tr id="{search_anchor(rec["target_id"])}">{target}<td>—</td><td></td></tr>'
-    return (f'<tr id="{search_anchor(rec["target_id"])}">{target}'
-            f'<td>{ctx.m("search_outcome." + rec["outcome"])}</td>'
-            f'<td>{esc(rec["reason_zh" if ctx.zh else "reason_en"])}{search_round_details(rounds, ctx)}</td></tr>')
-
-
-def search_log_blocks(ctx: Context) -> list:
-    """The targets this edition cannot rate, each with the record of how its data was searched for."""
-    m = ctx.m
-    found = gaps.data_gaps(ctx.targets, ctx.dataset.search_log)
-    if found.empty:
-        return [Markdown(m("text.search_none"))]
-    blocks = [Markdown(m("text.search_lead", n=len(found)))]
-    missing = gaps.unlogged(found)
-    if missing:
-        blocks.append(Markdown(m("text.search_unlogged", ids=esc(m.join(missing)))))
-    outcomes = found["outcome"].dropna().value_counts()
-    parts = [f"{m('search_outcome.' + o)} {int(outcomes[o])}" for o in SEARCH_OUTCOMES if o in outcomes]
-    blocks.append(Markdown(m("text.search_by_outcome", parts=m.join(parts))))
-    log = ctx.dataset.search_log
-    lines = [search_log_row(rec, gaps.search_rounds(log, rec["target_id"]), ctx) for rec in found.to_dict("records")]
-    head = [m("column.target"), m("column.outcome"), m("column.why_search")]
-    blocks.append(Html(html_table(head, lines, "jinan-table search-log")))
-    return blocks
+    rows = ctx.targets[ctx.targets["status"].isin(GAP_STATUSES)]
+    if rows.empty:
+        return [Markdown(m("text.missing_none"))]
+    names = ctx.part_names()
+    lines = []
+    for rec in rows.to_dict("records"):
+        req = request_for(ctx, rec)
+        part = names.get(rec["section_id"], rec["section_id"])
+        lines.append(f'<tr id="{need_anchor(req.target_id)}"><td>{req.target}<br><small>{esc(part)}</small></td>'
+                     f"<td>{req.missing or req.why}</td><td>{req.holder or req.leads or '—'}</td>"
+                     f"<td>{req.publication or '—'}</td></tr>")
+    head = [m("column.target"), m("column.missing"), m("column.holder"), m("column.publication")]
+    return [Markdown(m("text.missing_lead", n=len(rows))), Html(html_table(head, lines, "jinan-table missing"))]
 
 
 def caveat_blocks(ctx: Context) -> list:

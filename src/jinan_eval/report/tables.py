@@ -12,10 +12,11 @@ from ..config import PlanConfig
 from ..data.schema import PREFERRED_NOTE
 from ..vocabulary import OBSERVATION_KEY
 from .context import Context, Html
-from .text import esc, num
+from .text import esc, locator_text, num
 
-DOWNLOAD_TABLES = ("assessment", "commitments", "evidence", "statements", "targets", "observations", "sources",
-                   "search_log")
+#: what an edition publishes as data (the evaluation team's search record is not among them: it stays in the
+#: repository)
+DOWNLOAD_TABLES = ("assessment", "commitments", "evidence", "statements", "targets", "observations", "sources")
 
 
 def workbook_name(plan: PlanConfig) -> str:
@@ -94,7 +95,8 @@ def observation_table(rows: pd.DataFrame, ctx: Context, with_indicator: bool = F
             f"<td>{_base_year(rec.base_year)}</td><td>{measure}</td>"
             f"<td>{num(rec.value, 3)}{mark}{why}</td><td>{esc(m.unit(rec.unit))}</td>"
             f"<td>{esc(m.period(rec.period))}</td><td>{source}<br><small>{esc(rec.source_issuer)} · "
-            f"{esc(rec.source_locator)}</small></td><td>{grade_badge(rec.source_grade, m)}</td></tr>")
+            f"{esc(locator_text(rec.source_locator, m.lang))}</small></td><td>{grade_badge(rec.source_grade, m)}</td>"
+            "</tr>")
     head = (["indicator"] if with_indicator else []) + ["region", "year", "base_year", "measure", "value", "unit",
                                                           "period", "source", "grade"]
     return Html(html_table([m(f"column.{h}") for h in head], lines))

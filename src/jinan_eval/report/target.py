@@ -4,10 +4,11 @@ own path), a folded "how this was computed" box and the data behind it."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..assess.formulas import expected_path, goal_ratio
+from ..assess.formulas import expected_path, goal_ratio, required_compound_rate_pct
 from ..vocabulary import (
     ADDITION_KINDS,
     BOUND_KINDS,
@@ -61,66 +62,145 @@ def _path_frame(points: list[tuple[int, float]]) -> pd.DataFrame | None:
     return pd.DataFrame(points, columns=["year", "value"]) if points else None
 
 
-def chart_for(target: dict, obs: pd.DataFrame, ctx: Context, unit: str, indicator_name: str):
-    """The chart of the route the rating used; for an unrated target, the region's own figures without a path."""
+@dataclass
+class TargetChart:
+    """The chart of a target (None when none is drawn) and the sentences under it: what it cannot show."""
+
+    chart: object | None
+    notes: list[str] = field(default_factory=list)
+
+
+def _base_value(target: dict, levels: pd.DataFrame, region: str, base_year: int) -> float:
+    """The base-year level of the region assessed: the assessment's, else a full-year figure in the chart's rows."""
+    value = _float(target.get("base_value"))
+    if not math.isnan(value):
+        return value
+    rows = levels[(levels["region"] == region) & (levels["year"] == base_year) & (levels["period"] == PERIOD_YEAR)]
+    return float(rows["value"].iloc[-1]) if len(rows) else float("nan")
+
+
+def _region_points(rows: pd.DataFrame, region: str) -> pd.DataFrame:
+    return rows[rows["region"] == region]
+
+
+def chart_for(target: dict, obs: pd.DataFrame, ctx: Context, unit: str, indicator_name: str) -> TargetChart:
+    """The chart of the route the rating used, with the target (always, where its value can be placed on the
+    chart's axis) and the base-year value; for an unrated target, the region's own figures without the method's
+    path. Part-year figures of the region are drawn, hollow. A chart with a single figure of the region and no
+    target to show beside it is not drawn (one dot says nothing about progress): a sentence says why."""
     m, region, lang = ctx.m, ctx.region, ctx.lang
     kind, route = target["kind"], target.get("route") or ""
     base_year = _int(target.get("base_year")) or ctx.plan.base_year
     target_year = _int(target.get("target_year")) or ctx.plan.target_year
     value = _float(target.get("target_value"))
-    title = f"{target['target_id']} {target['label_zh'] if lang == 'zh' else target['label_en']} · " \
-            f"{m.status(target['status'])}"
-    rows = comparable_rows(obs[obs["period"] == PERIOD_YEAR], region)
+    label = target["label_zh"] if lang == "zh" else target["label_en"]
+    title = [*charts.title_lines(label, lang), m.status(target["status"])]  # its label, never its id
+    rows = comparable_rows(obs, region)
     colours = charts.region_colours(region, ctx.plan.benchmarks)
     cum_change = _drawn(rows[(rows["measure"] == "cumulative_change_pct") & (rows["base_year"] == base_year)], region)
     levels = _drawn(rows[(rows["measure"] == "level") & (rows["unit"] == unit)], region)
     added = _drawn(rows[(rows["measure"] == "cumulative_added") & (rows["base_year"] == base_year)], region)
     annual = _drawn(rows[(rows["measure"] == "annual_added") & (rows["unit"] == unit)], region)
     yoy = _drawn(rows[rows["measure"] == "yoy_change_pct"], region)
-    target_mark = m("chart.target")
+    region_name = ctx.region_name()
+    no_base = m("text.chart_no_base", region=region_name, base=base_year)
+
+    def single(points: pd.DataFrame) -> bool:
+        return len(_region_points(points, region)) == 1
+
+    def one_point(points: pd.DataFrame) -> TargetChart:
+        year = int(_region_points(points, region)["year"].iloc[0])
+        return TargetChart(None, [m("text.chart_one_point", region=region_name, year=year, base=base_year)])
+
+    def base_mark(points: pd.DataFrame, base_value: float):
+        """The base-year value as its own mark, when the chart's points do not hold it already."""
+        shown = _region_points(points, region)
+        if math.isnan(base_value) or ((shown["year"] == base_year) & (shown["period"] == PERIOD_YEAR)).any():
+            return None
+        return base_year, base_value, m("chart.base_label", year=base_year)
+
+    def has_base(points: pd.DataFrame, base_value: float) -> bool:
+        shown = _region_points(points, region)
+        return not math.isnan(base_value) or ((shown["year"] == base_year) & (shown["period"] == PERIOD_YEAR)).any()
 
     if kind in RELATIVE_KINDS:
         signed = -value if kind == "reduction_vs_base" else value
         if route == ROUTE_LEVELS or (not route and cum_change.empty and not levels.empty):
-            base_value = _float(target.get("base_value"))
+            base_value = _base_value(target, levels, region, base_year)
             path = expected_path(kind, value, base_year, target_year, base_value, as_level=True)
-            goal = (target_year, base_value * goal_ratio(kind, value), target_mark) if not math.isnan(base_value) \
-                else None
-            return charts.target_chart(title, levels, ctx.dataset.regions, m("chart.level", name=indicator_name,
-                                       unit=m.unit(unit)), lang, _path_frame(path) if route else None,
-                                       goal if route else None, colours=colours)
+            goal = (target_year, base_value * goal_ratio(kind, value), label) \
+                if not math.isnan(base_value) and not math.isnan(value) else None
+            if goal is None and single(levels):
+                return one_point(levels)
+            chart = charts.target_chart(title, levels, ctx.dataset.regions, m("chart.level", name=indicator_name,
+                                        unit=m.unit(unit)), lang, _path_frame(path) if route else None, goal,
+                                        colours=colours, base=base_mark(levels, base_value))
+            return TargetChart(chart, [m("text.chart_no_base_target", region=region_name, base=base_year)]
+                               if chart is not None and math.isnan(base_value) else [])
         if route == ROUTE_CUMULATIVE_CHANGE or (not route and not cum_change.empty):
-            return charts.target_chart(title, cum_change, ctx.dataset.regions, m("chart.change_vs_base", base=base_year),
-                                       lang, _path_frame(expected_path(kind, value, base_year, target_year)),
-                                       (target_year, signed, target_mark), colours=colours)
+            goal = (target_year, signed, label) if not math.isnan(value) else None
+            if goal is None and single(cum_change):
+                return one_point(cum_change)
+            return TargetChart(charts.target_chart(
+                title, cum_change, ctx.dataset.regions, m("chart.change_vs_base", base=base_year), lang,
+                _path_frame(expected_path(kind, value, base_year, target_year)), goal, colours=colours))
         if route == ROUTE_CHAINED_YOY or (not route and not yoy.empty):
-            return charts.yoy_chart(title, yoy, ctx.dataset.regions, lang,
-                                    target.get("required_annual_rate") if route else None)
-        return None
+            rate, rate_label = _float(target.get("required_annual_rate")) if route else float("nan"), None
+            if math.isnan(rate) and not math.isnan(value) and target_year > base_year:
+                # the average yearly change the target implies, from the base year (a plan fact, not a rating)
+                rate = required_compound_rate_pct(goal_ratio(kind, value), 1.0, target_year - base_year)
+                rate_label = m("chart.required_average", first=base_year + 1, last=target_year)
+            if math.isnan(rate) and single(yoy):
+                return one_point(yoy)
+            return TargetChart(charts.yoy_chart(title, yoy, ctx.dataset.regions, lang,
+                                                None if math.isnan(rate) else rate, colours=colours,
+                                                required_label=rate_label))
+        return TargetChart(None)
     if kind in ADDITION_KINDS:
         if route == ROUTE_ANNUAL_SUM or (not route and added.empty and not annual.empty):
-            return charts.target_chart(title, annual, ctx.dataset.regions,
-                                       m("measure.annual_added") + m.paren(m.unit(unit)), lang, colours=colours)
+            # the target counts additions over the whole period: on a chart of yearly additions it is the yearly
+            # average it implies, a rule across the years
+            years = target_year - base_year
+            rule = (value / years, m("chart.target_yearly", value=num(value / years, 2), unit=m.unit(unit),
+                                     first=base_year + 1, last=target_year, total=num(value, 2)),
+                    m("chart.target_yearly_short")) \
+                if years > 0 and not math.isnan(value) else None
+            if rule is None and single(annual):
+                return one_point(annual)
+            return TargetChart(charts.target_chart(title, annual, ctx.dataset.regions,
+                                                   m("measure.annual_added") + m.paren(m.unit(unit)), lang,
+                                                   colours=colours, target_rule=rule))
         path = expected_path(kind, value, base_year, target_year) if route == ROUTE_ADDITIONS else []
-        return charts.target_chart(title, added, ctx.dataset.regions, m("chart.added_since", base=base_year, unit=m.unit(unit)),
-                                   lang, _path_frame(path), (target_year, value, target_mark), colours=colours)
+        goal = (target_year, value, label) if not math.isnan(value) else None
+        if goal is None and single(added):
+            return one_point(added)
+        return TargetChart(charts.target_chart(
+            title, added, ctx.dataset.regions, m("chart.added_since", base=base_year, unit=m.unit(unit)), lang,
+            _path_frame(path), goal, colours=colours))
     if kind in BOUND_KINDS:
-        base_value = _float(target.get("base_value"))
+        base_value = _base_value(target, levels, region, base_year)
         path = expected_path(kind, value, base_year, target_year, base_value) if route == ROUTE_LEVELS else []
-        goal = (target_year, value, target_mark) if not math.isnan(value) else None
-        return charts.target_chart(title, levels, ctx.dataset.regions, m("chart.level", name=indicator_name, unit=m.unit(unit)),
-                                   lang, _path_frame(path), goal, colours=colours)
-    return None
+        goal = (target_year, value, label) if not math.isnan(value) else None
+        if goal is None and single(levels):
+            return one_point(levels)
+        chart = charts.target_chart(title, levels, ctx.dataset.regions, m("chart.level", name=indicator_name,
+                                    unit=m.unit(unit)), lang, _path_frame(path), goal, colours=colours,
+                                    base=base_mark(levels, base_value))
+        notes = [no_base] if chart is not None and single(levels) and not has_base(levels, base_value) else []
+        return TargetChart(chart, notes)
+    return TargetChart(None)
 
 
-def source_line(rows: pd.DataFrame, unit: str, ctx: Context) -> str:
-    """The line under a chart, visible on screen and on paper: who published the figures, the unit, how recent."""
+def source_line(rows: pd.DataFrame, unit: str, ctx: Context, notes: list[str] | tuple = ()) -> str:
+    """The line under a chart, visible on screen and on paper: who published the figures, the unit, how recent,
+    then ``notes`` (what the chart cannot show, e.g. no base-year figure)."""
     m = ctx.m
     issuers = list(dict.fromkeys(rows["source_issuer"].dropna()))
     named = m.join(esc(i) for i in issuers[:3]) + (m("text.and_others") if len(issuers) > 3 else "")
     dates = rows["source_date"].dropna()
     latest = esc(max(dates)) if len(dates) else "—"
-    line = m("text.chart_source", issuers=named, unit=esc(m.unit(unit)), date=latest)
+    line = m.sentences(m("text.chart_source", issuers=named, unit=esc(m.unit(unit)), date=latest),
+                       *(esc(n) for n in notes))
     return f'<p class="chart-source">{line}</p>'
 
 
@@ -272,11 +352,11 @@ def target_blocks(target: dict, ctx: Context) -> list:
     obs = ctx.observations[ctx.observations["indicator_key"] == ind["indicator_key"]]
     if obs.empty:
         return blocks + ([box] if box else [])
-    chart = chart_for(target, obs, ctx, unit, ctx.name(ind))
-    if chart is not None:
-        blocks += [chart, Html(source_line(obs[obs["period"] == PERIOD_YEAR], unit, ctx))]
+    drawn = chart_for(target, obs, ctx, unit, ctx.name(ind))
+    if drawn.chart is not None:
+        blocks += [drawn.chart, Html(source_line(obs, unit, ctx, drawn.notes))]
     else:
-        blocks.append(Markdown(m("text.chart_not_drawn")))
+        blocks.append(Markdown(m.sentences(*drawn.notes) if drawn.notes else m("text.chart_not_drawn")))
     if box is not None:
         blocks.append(box)
     blocks.append(Html("<details><summary>" + m("text.data_details") + "</summary>" +

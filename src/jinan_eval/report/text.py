@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 import pandas as pd
 
@@ -112,15 +113,78 @@ def progress_sentence(target: dict, row: dict, unit: str, m: Messages, region: s
 def target_statement(target: dict, m: Messages) -> str:
     """The target as the plan states it, with its qualifier."""
     value = target.get("target_value")
-    quant = "" if pd.isna(value) else f"{num(value, 2)} {esc(m.unit(target.get('unit') or ''))}".strip()
-    qualifier = m.join([m(f"qualifier.{q}") for q in qualifier_words(target.get("qualifier"))])
+    unit = esc(m.unit(target.get("unit") or ""))
+    stated = label(target, m.lang)
+    number = "" if pd.isna(value) else num(value, 2)
+    # the value once: not again when the plan's own wording (the label) states it
+    quant = "" if not number or number.replace(",", "") in stated.replace(",", "") else \
+        number + ("" if unit in ("%", "") else " ") + unit
+    qualifier = m.join([w for w in (m(f"qualifier.{q}") for q in qualifier_words(target.get("qualifier")))
+                        if w.lower() not in stated.lower()])  # nor a qualifier the wording already has
     year = _int(target.get("target_year"))
     details = [m("text.target_year", year=year)] if year is not None else []
-    details += [d for d in (quant, qualifier) if d]
-    return m("text.target_statement", label=label(target, m.lang), details=m("detail_sep").join(details))
+    bound = (qualifier + ("" if m.lang == "zh" else " ") + quant).strip() if quant else qualifier
+    details += [bound] if bound else []
+    return m("text.target_statement", label=stated, details=m("detail_sep").join(details))
 
 
 def level_badge(level: str, m: Messages) -> str:
     """An implementation level, with its definition one hover away."""
     return (f'<a class="level level-{level}" href="{LEVEL_RULES}" title="{esc(m("level_definition." + level))}">'
             f'{m("level." + level)}</a>')
+
+
+# ---------------------------------------------------------------- where in a source a figure stands
+
+
+def _para_list(numbers: str) -> str:
+    """第1、3段 / 第1-2段 → "paras 1 and 3" / "paras 1–2"; one number → "para 1"."""
+    parts = [p for p in re.split(r"[、,，]", numbers) if p]
+    if len(parts) > 1:
+        return "paras " + ", ".join(parts[:-1]) + " and " + parts[-1]
+    span = re.split(r"[-–]", numbers)
+    return f"paras {span[0]}–{span[1]}" if len(span) == 2 else f"para {numbers}"
+
+
+#: the ways a locator names a place in its document (as the data writes them, in English or Chinese), each with the
+#: place in Chinese and in English; what follows a colon is the document's own words, quoted as they are
+_PLACES: tuple[tuple[re.Pattern, object, object], ...] = tuple((re.compile(p), zh, en) for p, zh, en in (
+    (r"^(?:headline; )?para (\d+)(?:\s*\((.*)\))?$", lambda m: f"第{m[1]}段", lambda m: m[0]),
+    (r"^last para(?:\s*\((.*)\))?$", lambda m: "末段", lambda m: m[0]),
+    (r"^bullet (\d+)$", lambda m: f"第{m[1]}条", lambda m: m[0]),
+    (r"^highlights list$", lambda m: "要点列表", lambda m: m[0]),
+    (r"^table row (.+?), column '(.+)'$", lambda m: f"表格“{m[1]}”行、“{m[2]}”列", lambda m: m[0]),
+    (r"^section on .+$", lambda m: "相关章节", lambda m: m[0]),
+    (r"^第([\d、\-–]+)段 \(English\)$", lambda m: f"第{m[1]}段（英文版）",
+     lambda m: _para_list(m[1]) + " (English version)"),
+    (r"^正文第(\d+)段$", lambda m: m[0], lambda m: f"para {m[1]} of the text"),
+    (r"^正文末段$", lambda m: m[0], lambda m: "last para of the text"),
+    (r"^正文$", lambda m: m[0], lambda m: "text"),
+    (r"^第([\d、\-–]+)段$", lambda m: m[0], lambda m: _para_list(m[1])),
+    (r"^(\S.*?) 段$", lambda m: f"“{m[1]}”段", lambda m: f"section “{m[1]}”"),
+))
+_OPENING_QUOTES = "“\"'‘「『"
+
+
+def _quoted(words: str) -> str:
+    words = words.strip()
+    return words if not words or words[0] in _OPENING_QUOTES else f"“{words}”"
+
+
+def locator_text(locator: object, lang: str) -> str:
+    """Where in its document a figure stands, in the page's language: the place (paragraph, table cell, list) in the
+    reader's words, the document's own words after it in quotation marks, as written. A locator that names no
+    place known here is the document's words: quoted whole. Not escaped."""
+    if not isinstance(locator, str) or not locator.strip():
+        return ""
+    text = locator.strip()
+    parts = re.split(r"(:\s*|：)", text, maxsplit=1)
+    head, rest = (parts[0].strip(), parts[2].strip()) if len(parts) == 3 else (text, "")
+    for pattern, zh, en in _PLACES:
+        match = pattern.match(head)
+        if match:
+            place = zh(match) if lang == "zh" else en(match)
+            if not rest:
+                return place
+            return place + ("：" if lang == "zh" else ": ") + _quoted(rest)
+    return _quoted(text)
