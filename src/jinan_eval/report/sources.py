@@ -87,8 +87,11 @@ def source_blocks(ctx: Context) -> list:
     search = (f'<p class="table-filter"><label>{m("text.filter_sources")} '
               f'<input type="search" data-filter-table="source-list" placeholder="{esc(m("text.filter_hint"))}">'
               f'</label> <span class="table-filter-count" aria-live="polite"></span></p>')
-    blocks += [Html(search + f'<table class="jinan-table source-list"><thead><tr>{head}</tr></thead>'
-                    + "".join(groups) + "</table>"), downloads_links(ctx)]
+    # folded: the annex's list of every source is looked up, not read through (printing opens it)
+    blocks += [Html(f'<details class="source-list-fold"><summary>{esc(m("text.sources_open", n=len(used)))}'
+                    f"</summary>{search}"
+                    f'<table class="jinan-table source-list"><thead><tr>{head}</tr></thead>'
+                    + "".join(groups) + "</table></details>"), downloads_links(ctx)]
     return blocks
 
 
