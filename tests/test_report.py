@@ -201,6 +201,7 @@ def test_the_sentence_of_a_rated_target_fits_its_status(status, says, never):
 @pytest.mark.parametrize("raw, zh, en", [
     ("para 2: energy use fell 0.1 percent", "第2段：“energy use fell 0.1 percent”", "para 2: “energy use fell 0.1 percent”"),
     ("para 3 (2025 targets)", "第3段", "para 3 (2025 targets)"),
+    ("para 1 (NEA: charging facilities, end-2025)", "第1段", "para 1 (NEA: charging facilities, end-2025)"),
     ("last para: non-fossil up 0.8 points", "末段：“non-fossil up 0.8 points”", "last para: “non-fossil up 0.8 points”"),
     ("highlights list: rose 5.7%", "要点列表：“rose 5.7%”", "highlights list: “rose 5.7%”"),
     ("bullet 1: GDP grew 5.2 percent", "第1条：“GDP grew 5.2 percent”", "bullet 1: “GDP grew 5.2 percent”"),

@@ -178,8 +178,16 @@ def locator_text(locator: object, lang: str) -> str:
     if not isinstance(locator, str) or not locator.strip():
         return ""
     text = locator.strip()
-    parts = re.split(r"(:\s*|：)", text, maxsplit=1)
-    head, rest = (parts[0].strip(), parts[2].strip()) if len(parts) == 3 else (text, "")
+    head, rest = text, ""
+    depth = 0
+    for i, ch in enumerate(text):  # the first colon outside brackets ends the place: "para 1 (NEA: …)" is one place
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth -= 1
+        if ch in ":：" and depth == 0:
+            head, rest = text[:i].strip(), text[i + 1:].strip()
+            break
     for pattern, zh, en in _PLACES:
         match = pattern.match(head)
         if match:
