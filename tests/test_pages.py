@@ -54,3 +54,15 @@ def test_site_index_lists_editions_newest_first():
     html = site_index_html([{"edition": 2025, "lang": "zh", "path": "2025", "data_cutoff": "2026-03-12", "built_at": "x"},
                             {"edition": 2024, "lang": "zh", "path": "2024", "data_cutoff": "2025-04-01", "built_at": "y"}], load_dataset().plan)
     assert html.index("2025/index.html") < html.index("2024/index.html")
+
+
+def test_the_landing_page_gives_the_build_day_as_its_reader_writes_it():
+    from jinan_eval.report.book_pages import index_page
+
+    dataset = load_dataset()
+    manifest = {"data_cutoff": "2026-02-26", "package_version": "0", "git_commit": "0", "data_hash": "0" * 16,
+                "built_at": "2026-12-07T10:11:12+00:00"}
+    zh = index_page(2025, "zh", dataset, manifest, [])
+    en = index_page(2025, "en", dataset, manifest, [])
+    assert "2026年12月7日" in zh and "7 December 2026" in en
+    assert "T10:11:12" not in zh + en

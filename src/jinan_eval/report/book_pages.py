@@ -63,7 +63,7 @@ def index_page(year: int, lang: str, dataset: Dataset, manifest: dict, findings:
         (m("edition_info.version"), manifest["package_version"]),
         (m("edition_info.commit"), manifest["git_commit"]),
         (m("edition_info.data_hash"), manifest["data_hash"][:16]),
-        (m("edition_info.built_at"), manifest["built_at"]),
+        (m("edition_info.built_at"), reader_date(m, str(manifest["built_at"]))),
     ], columns=[m("column.item"), m("column.content")])
     intro = m("edition_info.intro", plan_title=plan.text("title", lang), document=plan.document_number)
     links = " ".join(f'<a href="data/{html.escape(n)}" download>{html.escape(n)}</a>' for n in download_files(plan))
@@ -391,18 +391,24 @@ def how_to_review_page(book_dir: Path, lang: str) -> str:
     return (book_dir / f"how_to_review.{lang}.md").read_text(encoding="utf-8")
 
 
+def reader_date(m: Messages, stamp: str) -> str:
+    """A time stamp (ISO) as its reader writes the day: 2026年12月7日, 7 December 2026; anything else as given."""
+    try:
+        day = dt.datetime.fromisoformat(stamp).date()
+    except (TypeError, ValueError):
+        return stamp
+    return m("theme.date", year=day.year, month_name=m("theme.month_names").split()[day.month - 1], day=day.day)
+
+
 def site_index_html(editions: list[dict], plan: PlanConfig) -> str:
     """The site's own index: every edition, newest first, each with its data cut-off and the day it was built
     (written as its reader writes a date: 2026年12月7日, 7 December 2026; the time stamp stays in ``datetime``)."""
     zh, en = Messages("zh"), Messages("en")
 
     def built_on(m: Messages, stamp: str) -> str:
-        try:
-            day = dt.datetime.fromisoformat(stamp).date()
-        except (TypeError, ValueError):
+        shown = reader_date(m, stamp)
+        if shown == stamp:
             return html.escape(stamp or "")
-        shown = m("theme.date", year=day.year, month_name=m("theme.month_names").split()[day.month - 1],
-                  day=day.day)
         return f'<time datetime="{html.escape(stamp, quote=True)}">{html.escape(shown)}</time>'
 
     items = []
