@@ -36,12 +36,9 @@ installs it through ``make system-deps``).
 from __future__ import annotations
 
 import csv
-import functools
-import http.server
 import json
 import re
 import shutil
-import threading
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -51,13 +48,22 @@ import pytest
 from jinan_eval.edition.book import build_edition
 
 from conftest import SHIPPED_PLAN
-from e2e_helpers import ARTIFACTS, SHIPPED_DATA, ingest_filled_workbook, restored_cwd, rewrite_csv
+from e2e_helpers import (
+    ARTIFACTS,
+    CHART_TIMEOUT_MS,
+    CHROMIUM,
+    SHIPPED_DATA,
+    Visit,
+    chromium_browser,
+    ingest_filled_workbook,
+    restored_cwd,
+    rewrite_csv,
+    served_site,
+    wait_for_charts,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 YEAR = 2025
 SCREENSHOTS = ARTIFACTS / "screenshots"
 SCREENSHOT_PAGES = ("overview", "kp1", "mechanisms", "data_sources", "methods", "index")
@@ -71,7 +77,6 @@ PLANTED_LABEL = '"quotes" & <tags>'
 PLANTED_TARGET = "KP1-17"  # a target whose page draws a chart of the region's own figures
 PLANTED_INDICATOR = "green_factories_provincial_new"
 PLANTED_PAGE = "kp1"
-CHART_TIMEOUT_MS = 30_000
 
 # data marks (role-mark groups), not axes, legends or titles
 DATA_MARKS = "svg.marks g.role-mark > :is(path, rect, line, text, circle, image, g)"
@@ -128,94 +133,16 @@ def built(tmp_path_factory):
             "en": english}
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest's output clean
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(built):
-    handler = functools.partial(_QuietHandler, directory=str(built["site"]))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, name="e2e-http", daemon=True)
-    thread.start()
-    try:
-        yield f"127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
+    with served_site(built["site"]) as host:
+        yield host
 
 
 @pytest.fixture(scope="module")
 def browser(built):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-class Visit:
-    """One page opened in a fresh context, with everything that went wrong recorded."""
-
-    def __init__(self, browser, host: str):
-        self.host = host
-        self.console_errors: list[str] = []
-        self.page_errors: list[str] = []
-        self.external: list[str] = []
-        self.requested: list[str] = []
-        self.dialogs: list[str] = []
-        self.failed: list[str] = []
-        self.bad_responses: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(
-            f"{m.text} @ {m.location.get('url', '')}"))
-        self.page.on("pageerror", lambda e: self.page_errors.append(str(e)))
-        self.page.on("dialog", self._dialog)
-        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}"))
-        self.page.on("response", lambda r: r.status >= 400 and self.bad_responses.append(f"{r.status} {r.url}"))
-
-    def _route(self, route):
-        url = route.request.url
-        self.requested.append(url)
-        parts = urlsplit(url)
-        if parts.scheme in ("data", "blob", "about"):
-            route.continue_()
-        elif parts.netloc != self.host:
-            self.external.append(url)
-            route.abort()
-        else:
-            route.continue_()
-
-    def _dialog(self, dialog):
-        self.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    def open(self, path: str):
-        response = self.page.goto(f"http://{self.host}/{path}", wait_until="load")
-        assert response is not None and response.ok, f"{path}: HTTP {response.status if response else '?'}"
-        self.page.wait_for_load_state("networkidle")
-        self.page.wait_for_timeout(500)  # late requests (the browser fetches the page's icon after load)
-        return self.page
-
-    def problems(self) -> list[str]:
-        """Everything that went wrong on the page."""
-        out = [f"request to another host: {u}" for u in self.external]
-        out += [f"console error: {m}" for m in self.console_errors]
-        out += [f"page error: {m}" for m in self.page_errors]
-        out += [f"failed request: {m}" for m in self.failed]
-        out += [f"HTTP error: {m}" for m in self.bad_responses]
-        out += [f"dialog: {m}" for m in self.dialogs]
-        return out
-
-    def close(self):
-        self.context.close()
+    with chromium_browser() as chromium:
+        yield chromium
 
 
 @pytest.fixture
@@ -231,17 +158,6 @@ def visit(browser, server):
     yield _open
     for v in opened:
         v.close()
-
-
-def wait_for_charts(page) -> int:
-    """Wait until every chart container holds a rendered Vega SVG; returns the number of charts."""
-    n = page.locator(".jinan-chart").count()
-    if n:
-        page.wait_for_function(
-            """() => [...document.querySelectorAll('.jinan-chart')]
-                   .every(c => c.querySelector('svg.marks') !== null)""",
-            timeout=CHART_TIMEOUT_MS)
-    return n
 
 
 def raw_html(built, page_name: str) -> str:

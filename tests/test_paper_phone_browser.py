@@ -24,22 +24,27 @@ Screenshots and the PDF go to ``_build/test-artifacts/paper-phone/``.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
 import json
 import re
 import shutil
 import subprocess
-import threading
 
 import pytest
 
 from jinan_eval.edition.book import build_edition
 from jinan_eval.report.messages import Messages
-from test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, Visit, _QuietHandler, wait_for_charts
 
 from conftest import shipped_dataset
-from e2e_helpers import ARTIFACTS, SHIPPED_DATA, restored_cwd
+from e2e_helpers import (
+    ARTIFACTS,
+    CHROMIUM,
+    SHIPPED_DATA,
+    Visit,
+    chromium_browser,
+    restored_cwd,
+    served_site,
+    wait_for_charts,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -90,28 +95,14 @@ def built(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(built):
-    handler = functools.partial(_QuietHandler, directory=str(built["site"]))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, name="paper-phone-http", daemon=True)
-    thread.start()
-    try:
-        yield f"127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
+    with served_site(built["site"]) as host:
+        yield host
 
 
 @pytest.fixture(scope="module")
 def browser(built):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium_browser() as chromium:
+        yield chromium
 
 
 @pytest.fixture
