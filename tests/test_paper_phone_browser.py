@@ -378,6 +378,33 @@ def test_chinese_pages_hold_none_of_the_theme_s_english_words(built, visit, name
     assert v.problems() == []
 
 
+#: what a screen reader meets of the charts of a page: each chart's own label, and the labels of its marks
+CHART_LABELS = """() => [...document.querySelectorAll('.jinan-chart')].map(c => ({
+    label: c.getAttribute('aria-label'), role: c.getAttribute('role'),
+    marks: [...c.querySelectorAll('svg.marks [aria-label]')].filter(e => !['g', 'svg'].includes(e.tagName))
+        .map(e => e.getAttribute('aria-roledescription') + ' ' + e.getAttribute('aria-label'))}))"""
+
+
+@pytest.mark.parametrize("name", ["overview", "kp4"])
+def test_a_chart_speaks_to_a_screen_reader_in_the_page_s_language_only(built, visit, name):
+    """Each chart is an image labelled with its description in the page's language. Its marks carry no label of
+    Vega-Lite's making ("bar", "rank: 1": English words and internal field names), also once redrawn at a phone's
+    width; what the reader's screen reader reads of the chart holds no Latin word."""
+    v = visit(edition_path("zh", name))
+    page = v.page
+    assert wait_for_charts(page) > 0
+    for viewport in (WIDE, PHONE):
+        page.set_viewport_size(viewport)
+        page.wait_for_timeout(500)
+        for chart in page.evaluate(CHART_LABELS):
+            assert chart["role"] == "img" and re.search(r"[\u4e00-\u9fff]", chart["label"]), chart
+            assert chart["marks"] == [], chart
+        for i in range(page.locator(".jinan-chart").count()):
+            spoken = re.sub(r"(?m)^\s*- [a-z]+", "", page.locator(".jinan-chart").nth(i).aria_snapshot())  # roles
+            assert re.search(r"[\u4e00-\u9fff]", spoken) and not re.search(r"[A-Za-z]{3,}", spoken), spoken
+    assert v.problems() == []
+
+
 def test_english_pages_use_the_english_catalogue(built, visit):
     m = Messages("en")
     v = visit(edition_path("en", "overview"))

@@ -93,12 +93,15 @@ def embed_options(lang: str) -> dict:
 
 def _base(chart: alt.Chart, title: str | list[str], lang: str, height: int = 260) -> alt.Chart:
     """Every chart: as wide as its column at any screen width (``width="container"``), legend under the plot so a
-    phone keeps the plot's width, the chart menu in the page's language."""
+    phone keeps the plot's width, the chart menu in the page's language. Marks ``aria=False``: Vega-Lite gives no mark a
+    screen-reader label of its own (English words and the data's field names: "bar", "rank: 1"); the chart's element
+    is an image labelled with the chart's description in the page's language (``render.chart_html``), and its
+    axes and legend are read in the page's words."""
     return chart.properties(
         title=title, width="container", height=height, usermeta={"embedOptions": embed_options(lang)},
     ).configure(font=FONT, autosize=alt.AutoSizeParams(type="fit-x", contains="padding")).configure_axis(
         labelFontSize=11, titleFontSize=12, labelLimit=180).configure_title(
-        fontSize=14, anchor="start", limit=0).configure_legend(orient="bottom", direction="vertical", labelLimit=0)
+        fontSize=14, anchor="start", limit=0).configure_mark(aria=False).configure_legend(orient="bottom", direction="vertical", labelLimit=0)
 
 
 #: characters of a title line that fit a phone's column (390 px screen): Chinese characters are about twice as wide
