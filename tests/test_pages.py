@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,8 @@ from jinan_eval.data import load_dataset
 from jinan_eval.edition.book import Edition, EditionResults, markdown_pages
 from jinan_eval.report.book_pages import changes_page, data_dictionary_page, md_table, site_index_html
 from jinan_eval.report.text import esc
+
+from conftest import shipped_dataset
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 
@@ -45,9 +48,43 @@ def test_md_table_escapes_cells():
 
 def test_data_dictionary_lists_every_published_table_and_not_the_search_record():
     text = data_dictionary_page("en")
-    for table in ("observations", "sources", "targets", "indicators", "sections", "regions"):
-        assert f"| {esc(table)} |" in text
-    assert f"| {esc('search_log')} |" not in text
+    for file in ("observations/*.csv", "sources.csv", "plans/&lt;plan-id&gt;/targets.csv", "indicators.csv",
+                 "plans/&lt;plan-id&gt;/sections.csv", "regions.csv"):
+        assert f"## <code>{file}</code>" in text
+    assert "search_log" not in text and "search" not in text.lower()
+
+
+def test_the_chinese_data_dictionary_describes_every_published_column_and_nothing_else():
+    from jinan_eval.report.book_pages import dictionary_words
+
+    zh, en = dictionary_words("zh"), dictionary_words("en")
+    assert {t: set(c) for t, c in zh.items()} == {t: set(c) for t, c in en.items()}
+    assert all(text and text.strip() for columns in zh.values() for text in columns.values())
+
+
+def test_the_chinese_data_dictionary_page_is_in_chinese_but_for_the_data_s_own_names():
+    """File and column names, coded values and patterns are the data's own (in <code>); everything else on the zh
+    page is Chinese: headers, types, rules, every table's and column's description."""
+    for plan in (None, shipped_dataset().plan):
+        text = data_dictionary_page("zh", plan)
+        prose = re.sub(r"<code>.*?</code>", "", text)
+        prose = re.sub(r"PM2\.5|VOCs|GDP|CO2|URL|CSV|IP|ISO 8601|SHA-256|\b[SABC]\b", "", prose)
+        latin = re.findall(r"[A-Za-z]{2,}", prose)
+        assert latin == [], sorted(set(latin))
+        assert "| 列名 | 类型 | 必需 | 规则 | 说明 |" in text and "不可为空" in text
+        # a pattern's "|" does not split its cell: every row has its table's number of cells
+        rows = [line for line in text.splitlines() if line.startswith("|")]
+        assert {line.count("|") for line in rows} <= {6, 5} and (plan is None or "&#124;" in text)
+    english = data_dictionary_page("en")
+    assert "| Column | Type | Required | Rules | Description |" in english and "not empty" in english
+
+
+def test_the_data_dictionary_page_of_an_edition_states_its_plan_s_own_rules():
+    plan = shipped_dataset().plan
+    text = data_dictionary_page("zh", plan)
+    low, high = plan.year_range
+    assert f"取值范围：<code>{low}–{high}</code>" in text and f"<code>{plan.folder}/targets.csv</code>" in text
+    assert "earliest&#95;year" not in text and "<plan-id>" not in text
 
 
 def test_site_index_lists_editions_newest_first():

@@ -285,10 +285,11 @@ SOURCES = Table(
     "sources",
     "sources.csv",
     "The document each figure comes from (title, issuing body, date, number) and, separately, where it was read, or "
-    "the return or letter a department supplied it in. Its grade follows by rule: a web page by the kind of host it "
-    "was read on (A official, B outlet, C copy), a department's return S, a printed official publication A.",
+    "the return or letter a department supplied it in. Its grade follows by rule: a web page by who runs the site it "
+    "was read on (A a government body's own, B a mainstream outlet's or a non-government issuer's own, C a copy on "
+    "any other site), a department's return S, a printed official publication A.",
     (
-        Field("source_id", "str", "Stable id (hash of the citation as collected)", unique=True,
+        Field("source_id", "str", "Stable id (a hash of the citation)", unique=True,
               pattern=r"^S[0-9a-f]{8}$"),
         Field("title", "str", "The document's or report's own title"),
         Field("issuer", "str", "The issuing body, or the outlet whose report it is"),
@@ -417,15 +418,43 @@ def for_plan(table: Table, plan: PlanConfig) -> Table:
     return replace(table, fields=tuple(replace(f, **rules[f.by_plan]) if f.by_plan else f for f in table.fields))
 
 
-#: The rules a plan sets, as the data dictionary states them without a plan.
-_BY_PLAN_RULES = {
-    BY_PLAN_YEAR: f"a year of the plan (plan.yaml earliest_year–latest_year; default: base year − {YEARS_BEFORE_BASE} "
-                  f"to target year + {YEARS_AFTER_TARGET})",
-    BY_PLAN_SECTION_ID: f"in a form of plan.yaml section_id_forms (KP{NUMBER_MARK}: KP1, KP2 …); without forms, "
-                        f"pattern `{section_id_pattern()}`",
-    BY_PLAN_TARGET_ID: f"a section id of the plan, a hyphen, a number (KP1-2); without forms, pattern "
-                       f"`{target_id_pattern()}`",
+#: The rules a field can carry, as codes (:func:`field_rules`); the English words of :func:`dictionary_frame`. The
+#: book's data-dictionary page words them in its own language (the message catalogues, ``dictionary.rule.``).
+RULE_WORDS = {
+    "not_empty": "not empty",
+    "unique": "unique",
+    "one_of": "one of {value}",
+    "pattern": "pattern `{value}`",
+    "range": "{value}",
+    "plan_year": f"a year of the plan (plan.yaml earliest_year–latest_year; default: base year − {YEARS_BEFORE_BASE} "
+                 f"to target year + {YEARS_AFTER_TARGET})",
+    "plan_section_id": f"in a form of plan.yaml section_id_forms (KP{NUMBER_MARK}: KP1, KP2 …); without forms, "
+                       "pattern `{value}`",
+    "plan_target_id": "a section id of the plan, a hyphen, a number (KP1-2); without forms, pattern `{value}`",
 }
+_BY_PLAN_RULES = {BY_PLAN_YEAR: ("plan_year", ""), BY_PLAN_SECTION_ID: ("plan_section_id", section_id_pattern()),
+                  BY_PLAN_TARGET_ID: ("plan_target_id", target_id_pattern())}
+
+
+def field_rules(f: Field, plan: PlanConfig | None = None) -> list[tuple[str, str]]:
+    """A field's rules as (code, value) pairs (codes of :data:`RULE_WORDS`). Without a plan, a rule a plan sets says
+    where it comes from; with one, it is that plan's."""
+    if plan is not None and f.by_plan:
+        f = next(g for g in for_plan(Table("", "", "", (f,)), plan).fields)
+    rules = []
+    if not f.nullable:
+        rules.append(("not_empty", ""))
+    if f.unique:
+        rules.append(("unique", ""))
+    if f.choices:
+        rules.append(("one_of", " / ".join(f.choices)))
+    if f.by_plan and plan is None:
+        rules.append(_BY_PLAN_RULES[f.by_plan])
+    elif f.pattern:
+        rules.append(("pattern", f.pattern))
+    if f.min_value is not None:
+        rules.append(("range", f"{f.min_value:g}–{f.max_value:g}"))
+    return rules
 
 
 def pandera_schema(table: Table) -> pa.DataFrameSchema:
@@ -454,24 +483,11 @@ def pandera_schema(table: Table) -> pa.DataFrameSchema:
 
 
 def dictionary_frame(plan: PlanConfig | None = None, leave_out: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The data dictionary as one table: table, column, type, required, rule, description. Without a plan, a rule a
-    plan sets says where it comes from; with one, it is that plan's. ``leave_out``: tables not to describe."""
+    """The data dictionary as one table: table, column, type, required, rule, description (English). Without a plan,
+    a rule a plan sets says where it comes from; with one, it is that plan's. ``leave_out``: tables not to describe."""
     rows = []
     for t in (t for name, t in TABLES.items() if name not in leave_out):
-        for f in (for_plan(t, plan) if plan is not None else t).fields:
-            rules = []
-            if not f.nullable:
-                rules.append("not empty")
-            if f.unique:
-                rules.append("unique")
-            if f.choices:
-                rules.append("one of " + " / ".join(f.choices))
-            if f.by_plan and plan is None:
-                rules.append(_BY_PLAN_RULES[f.by_plan])
-            elif f.pattern:
-                rules.append(f"pattern `{f.pattern}`")
-            if f.min_value is not None:
-                rules.append(f"{f.min_value:g}–{f.max_value:g}")
+        for f in t.fields:
             rows.append(
                 {
                     "table": t.name,
@@ -479,7 +495,7 @@ def dictionary_frame(plan: PlanConfig | None = None, leave_out: tuple[str, ...] 
                     "column": f.name,
                     "type": f.dtype,
                     "required": "yes" if f.required else "no",
-                    "rules": "; ".join(rules),
+                    "rules": "; ".join(RULE_WORDS[code].format(value=value) for code, value in field_rules(f, plan)),
                     "description": f.description,
                 }
             )

@@ -226,7 +226,7 @@ def markdown_pages(edition: Edition, dataset: Dataset, manifest: dict, results: 
                                           overview.findings(Context(dataset, edition.year, lang, results))),
         "changes.md": book_pages.changes_page(edition.year, lang, dataset, results.assessment, before, published,
                                               results.commitments),
-        "data_dictionary.md": book_pages.data_dictionary_page(lang),
+        "data_dictionary.md": book_pages.data_dictionary_page(lang, dataset.plan),
         "methods.md": book_pages.methods_page(lang, BOOK_DIR, dataset, _worked_example(dataset, results, lang),
                                               sensitivity(dataset, edition.year)),
         "how_to_review.md": book_pages.how_to_review_page(BOOK_DIR, lang),

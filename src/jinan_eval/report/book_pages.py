@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -17,9 +18,9 @@ import yaml
 
 from ..assess.method import MethodParams
 from ..assess.targets import OUTPUT_SPEC
-from ..config import PlanConfig
+from ..config import YEARS_AFTER_TARGET, YEARS_BEFORE_BASE, PlanConfig
 from ..data import Dataset
-from ..data.schema import UNPUBLISHED_TABLES, dictionary_frame
+from ..data.schema import TABLES, UNPUBLISHED_TABLES, field_rules
 from ..vocabulary import (
     COMMITMENT_KINDS,
     MILESTONE_KIND,
@@ -133,21 +134,70 @@ def changes_page(year: int, lang: str, dataset: Dataset, current: pd.DataFrame, 
 
 #: Columns the published files add to the data: computed, never typed in.
 COMPUTED_COLUMNS = (
-    ("sources", "sources.csv", "grade", "str", "A / B / C, from the kind of host the source was read on (hosts.csv)"),
+    ("sources", "sources.csv", "grade", "str", "S / A / B / C, by rule from the source's kind and who runs the site it "
+     "was read on (hosts.csv; methods chapter)"),
     ("observations", "observations.csv", "grade", "str", "The grade of the figure's source"),
 )
+#: the data dictionary's Chinese words (each table's and each column's); the English ones are the schema's
+DICTIONARY_ZH = Path(__file__).resolve().parent / "messages" / "dictionary.zh.yml"
+COMPUTED_MARK = "__computed"
 
 
-def data_dictionary_page(lang: str) -> str:
-    """The data dictionary: every input table (from the schema), then the columns the report computes."""
+@cache
+def dictionary_words(lang: str) -> dict[str, dict[str, str]]:
+    """table → {``_table``: the table's description, column: the column's} in ``lang``; a column the report
+    computes is ``<column>__computed`` (every column of ``assessment``)."""
+    if lang == "zh":
+        return yaml.safe_load(DICTIONARY_ZH.read_text(encoding="utf-8"))
+    words: dict[str, dict[str, str]] = {name: {"_table": t.description, **{f.name: f.description for f in t.fields}}
+                                         for name, t in TABLES.items() if name not in UNPUBLISHED_TABLES}
+    for table, _, column, _, text in COMPUTED_COLUMNS:
+        words[table][column + COMPUTED_MARK] = text
+    words["assessment"] = {name: spec[1] for name, spec in OUTPUT_SPEC.items()}
+    return words
+
+
+def _with_code(text: str) -> str:
+    """A description for a Markdown table cell: escaped, its `code` spans as code."""
+    parts = text.split("`")
+    return "".join(f"<code>{html.escape(p)}</code>".replace("|", "&#124;") if i % 2 else esc(p).replace("|", "&#124;")
+                   for i, p in enumerate(parts))
+
+
+def _dictionary_table(m: Messages, rows: list[tuple[str, ...]], head: tuple[str, ...]) -> str:
+    lines = ["| " + " | ".join(m(f"dictionary.head.{h}") for h in head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def data_dictionary_page(lang: str, plan: PlanConfig | None = None) -> str:
+    """The data dictionary in the page's language: every published input table (from the schema: its file, then
+    each column's type, whether it must be present, its rules and what it holds), then the columns the report
+    computes. Names of files, columns and coded values are the data's own and stay as written."""
     m = Messages(lang)
-    frame = dictionary_frame(leave_out=UNPUBLISHED_TABLES)
-    computed = [{"table": t, "file": f"{f} (download)", "column": c, "type": ty, "required": "computed",
-                 "rules": "", "description": d} for t, f, c, ty, d in COMPUTED_COLUMNS]
-    computed += [{"table": "assessment", "file": "assessment.csv (download)", "column": name, "type": spec[0],
-                  "required": "computed", "rules": "", "description": spec[1]} for name, spec in OUTPUT_SPEC.items()]
-    frame = pd.concat([frame, pd.DataFrame(computed)], ignore_index=True)
-    return f"# {m('page.data_dictionary')}\n\n{m('text.dictionary_intro')}\n\n{md_table(frame)}\n"
+    words = dictionary_words(lang)
+    head = ("column", "type", "required", "rules", "description")
+    out = [f"# {m('page.data_dictionary')}", m("text.dictionary_intro")]
+    for name, t in ((n, t) for n, t in TABLES.items() if n not in UNPUBLISHED_TABLES):
+        path = (f"{plan.folder}/{t.path}" if plan is not None else f"plans/<plan-id>/{t.path}") if t.in_plan else t.path
+        rows = []
+        for f in t.fields:
+            rules = m("dictionary.rule_sep").join(
+                _with_code(m(f"dictionary.rule.{code}", value=f"`{value}`" if value else "",
+                             before=YEARS_BEFORE_BASE, after=YEARS_AFTER_TARGET))
+                for code, value in field_rules(f, plan))
+            rows.append((f"<code>{f.name}</code>", m(f"dictionary.type.{f.dtype}"),
+                         m("dictionary.required_yes" if f.required else "dictionary.required_no"), rules,
+                         _with_code(words[name][f.name])))
+        out += [f"## <code>{html.escape(path)}</code>", _with_code(words[name]["_table"]),
+                _dictionary_table(m, rows, head)]
+    computed = [(f"<code>{html.escape(file)}</code>", f"<code>{column}</code>", m(f"dictionary.type.{dtype}"),
+                 _with_code(words[table][column + COMPUTED_MARK])) for table, file, column, dtype, _ in COMPUTED_COLUMNS]
+    computed += [("<code>assessment.csv</code>", f"<code>{name}</code>", m(f"dictionary.type.{spec[0]}"),
+                  _with_code(words["assessment"][name])) for name, spec in OUTPUT_SPEC.items()]
+    out += [f"## {m('dictionary.computed_heading')}", m("dictionary.computed_intro"),
+            _dictionary_table(m, computed, ("file", "column", "type", "description"))]
+    return "\n\n".join(out) + "\n"
 
 
 def load_reviews(book_dir: Path) -> list[dict]:
