@@ -2,8 +2,8 @@
 
 Page content is generated here the way the notebooks generate it (same functions, same data), for every page
 and every report year, and scanned after removing what the data itself holds (source titles, publishers,
-locators, addresses, units, names and labels) and what is an identifier by design (target ids such as KP3-10,
-file names of the downloads, link targets). Whatever Latin-letter word remains is an internal code or an English
+locators, addresses, units, names and labels) and what is an identifier by design (source ids, file names of the
+downloads, link targets): a commitment is named by the plan's own numbering (三（三）第10项), never by its id. Whatever Latin-letter word remains is an internal code or an English
 note that reached a Chinese page. The message catalogues are checked to mirror each other.
 """
 
@@ -17,23 +17,18 @@ import pytest
 
 from jinan_eval.assess import assess_edition
 from jinan_eval.edition.book import edition_years
-from jinan_eval.report import overview, sources
+from jinan_eval.report import overview
 from jinan_eval.report.book_pages import changes_page, index_page
 from jinan_eval.report.context import Context
 from jinan_eval.report.messages import Messages, catalogue
-from jinan_eval.report.text import locator_text
+from zh_text import UNIT_SYMBOLS, data_strings, leftover_words
 
 from conftest import shipped_dataset
 from e2e_helpers import edition_blocks
 
 DATASET = shipped_dataset()
-IDENTIFIERS = re.compile(
-    r"\b(?:MAIN|KP\d+|PM\d+|SM\d+)-\d+\b"  # target ids
-    r"|\bS[0-9a-f]{8}\b"  # source ids
-    r"|\]\([^)]*\)"  # Markdown link targets
-    r"|[\w.-]+\.(?:csv|xlsx|html)(?:#[\w-]+)?"  # download and page file names
-    r"|\bID\b"  # the source-id column's heading
-)
+
+DATASET = shipped_dataset()
 
 
 def chart_words(spec: object) -> list[str]:
@@ -66,38 +61,7 @@ def visible_text(blocks: list) -> str:
     return "\n".join(parts)
 
 
-def data_strings(dataset) -> list[str]:
-    """Text the data holds as published (titles, names, places, units): shown verbatim, not the report's words."""
-    values: set[str] = set()
-    # units are not exempt: the page prints them in its language (Messages.unit); unit symbols are
-    frames = ((dataset.sources, ("title", "issuer", "locator", "url", "retrieved_from", "date", "doc_number")),
-              (dataset.indicators, ("name_zh", "holder_zh", "publication_zh", "conversion_zh")),
-              (dataset.targets, ("label_zh",)), (dataset.sections, ("title_zh", "lead_departments_zh")),
-              (dataset.regions, ("name_zh",)),
-              (dataset.search_log, ("where_searched", "queries", "reason_zh", "closest_url")),
-              (dataset.evidence, ("what_zh", "quote")))
-    for frame, columns in frames:
-        for column in columns:
-            values |= {str(v) for v in frame[column].dropna()}
-    # as the pages show them: the place in Chinese, the document's words quoted (cut in the source list)
-    shown = [locator_text(str(v), "zh") for v in dataset.sources["locator"].dropna()]
-    values |= set(shown) | {sources.shorten(v) for v in shown}
-    return sorted((v for v in values if v), key=len, reverse=True)
-
-
-#: unit symbols and acronyms a Chinese text writes as they are
-UNIT_SYMBOLS = ("PUE", "TEU")
-DATA_STRINGS = data_strings(DATASET) + list(UNIT_SYMBOLS)
-
-
-def leftover_words(text: str) -> list[str]:
-    """Latin-script words of a zh text outside the data's own strings, quotations (“…”: a document's words, as it
-    wrote them), identifiers and unit symbols."""
-    for value in DATA_STRINGS:
-        text = text.replace(value, " ")
-    text = re.sub(r"“[^”]*”", " ", text)
-    text = IDENTIFIERS.sub(" ", text)
-    return sorted(set(re.findall(r"[A-Za-z_]{2,}", text)))
+DATA_STRINGS = data_strings(DATASET)
 
 
 @pytest.mark.parametrize("year", edition_years(DATASET))
@@ -110,13 +74,15 @@ def test_zh_pages_hold_no_code_and_no_english(year):
     landing = index_page(year, "zh", DATASET, manifest, overview.findings(ctx)).split("| 软件版本")[0]  # not: version
     text += html.unescape(re.sub(r"<[^>]+>", " ", landing))
     text += changes_page(year, "zh", DATASET, current, before, False)
-    assert leftover_words(text) == []
+    assert leftover_words(text, DATA_STRINGS) == []
 
 
 def test_the_scan_finds_a_planted_code_and_an_english_note():
-    assert leftover_words("数据不足：截至2025年（no Jinan figures up to 2025）") == ["Jinan", "figures", "no", "to", "up"]
-    assert leftover_words("口径 yoy_change_pct") == ["yoy_change_pct"]
-    assert leftover_words("KP3-10 见 data_sources.html#log-kp3-10") == []
+    assert leftover_words("数据不足：截至2025年（no Jinan figures up to 2025）", DATA_STRINGS) == [
+        "Jinan", "figures", "no", "to", "up"]
+    assert leftover_words("口径 yoy_change_pct", DATA_STRINGS) == ["yoy_change_pct"]
+    assert leftover_words("见 KP3-10", DATA_STRINGS) == ["KP"]
+    assert leftover_words("三（三）第10项 见 data_sources.html#need-kp3-10", DATA_STRINGS) == []
 
 
 def _fields(text: str) -> set[str]:

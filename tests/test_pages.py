@@ -103,3 +103,13 @@ def test_the_landing_page_gives_the_build_day_as_its_reader_writes_it():
     en = index_page(2025, "en", dataset, manifest, [])
     assert "2026年12月7日" in zh and "7 December 2026" in en
     assert "T10:11:12" not in zh + en
+
+
+def test_a_chinese_page_names_a_commitment_by_the_plan_s_own_numbering():
+    from jinan_eval.report.text import commitment_ref
+
+    sections = shipped_dataset().sections
+    assert commitment_ref("KP4-8", sections, "zh") == "三（四）第8项"
+    assert commitment_ref("MAIN-1", sections, "zh") == "第二部分第1项"
+    assert commitment_ref("KP4-8", sections, "en") == "KP4-8"
+    assert commitment_ref("XX-1", sections, "zh") == "XX-1"  # a section the plan does not have: as written

@@ -28,11 +28,13 @@ import json
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 
 import pytest
 
 from jinan_eval.edition.book import build_edition
 from jinan_eval.report.messages import Messages
+from zh_text import data_strings, leftover_words
 
 from conftest import shipped_dataset
 from e2e_helpers import (
@@ -403,6 +405,72 @@ def test_a_chart_speaks_to_a_screen_reader_in_the_page_s_language_only(built, vi
             spoken = re.sub(r"(?m)^\s*- [a-z]+", "", page.locator(".jinan-chart").nth(i).aria_snapshot())  # roles
             assert re.search(r"[\u4e00-\u9fff]", spoken) and not re.search(r"[A-Za-z]{3,}", spoken), spoken
     assert v.problems() == []
+
+
+#: names a Chinese text writes in Latin letters: methods and tools the methods chapter names, standards
+PROPER_NAMES = ("Open", "SDG", "CAGR", "JavaScript", "ISO", "IP")
+#: Latin-letter words of no other kind a zh page may hold before the test fails (a document's name the data does
+#: not hold as written, say); every such word is listed in the failure
+LATIN_ALLOWANCE = 2
+#: identifiers the landing page's build record gives: the commit and the data's fingerprint
+HASHES = re.compile(r"\b[0-9a-f]{7,40}(?:-dirty)?\b")
+
+
+class _Prose(HTMLParser):
+    """The text a reader reads in a page's article: without code, scripts, drawings, and without the review log
+    (a reviewer's words and the team's reply, quoted as written)."""
+
+    SKIP = {"script", "style", "code", "pre", "svg", "kbd"}
+    VOID = {"br", "img", "meta", "link", "input", "hr", "wbr", "source"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append((tag, "review-log" in (dict(attrs).get("class") or "")))
+
+    def handle_endtag(self, tag):
+        if any(t == tag for t, _ in self.stack):
+            while self.stack.pop()[0] != tag:
+                pass
+
+    def handle_data(self, data):
+        if not any(t in self.SKIP or skip for t, skip in self.stack):
+            self.text.append(data)
+
+
+def article_prose(page_html: str) -> str:
+    found = re.search(r'<article class="bd-article">(.*)</article>', page_html, re.S)
+    parser = _Prose()
+    parser.feed(found.group(1) if found else page_html)
+    return " ".join(parser.text)
+
+
+def test_every_chinese_page_speaks_chinese_save_quotes_names_and_units(built):
+    """Every page of the built zh edition, the methods chapter, the data dictionary and the landing page included:
+    what is left in Latin letters once quotations, the data's own strings (titles, publishers, names), file names,
+    units and the names of methods are set aside is within a small allowance per page."""
+    strings = data_strings(shipped_dataset())
+    over = {}
+    pages = sorted(built["zh"].glob("*.html"))
+    assert len(pages) >= 20
+    for path in pages:
+        prose = HASHES.sub(" ", article_prose(path.read_text(encoding="utf-8")))
+        words = [w for w in leftover_words(prose, strings) if w not in PROPER_NAMES]
+        if len(words) > LATIN_ALLOWANCE:
+            over[path.name] = words
+    assert over == {}
+
+
+def test_the_latin_word_scan_counts_what_a_reader_reads():
+    page = ('<article class="bd-article"><p>依据 Open SDG 的方法，见 <code>assessment.csv</code>。'
+            'Draft note left in.</p><div class="review-log">The pace ratio “quoted”</div></article>')
+    prose = article_prose(page)
+    assert "assessment" not in prose and "pace" not in prose
+    assert [w for w in leftover_words(prose, []) if w not in PROPER_NAMES] == ["Draft", "in", "left", "note"]
 
 
 def test_english_pages_use_the_english_catalogue(built, visit):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import pandas as pd
@@ -34,7 +34,7 @@ from ..vocabulary import (
 from .messages import Messages
 from .overview import MIN_PART_SIZE
 from .tables import download_files
-from .text import esc, num
+from .text import commitment_ref, esc, num
 
 REVIEWS_FILE = "reviews/reviews.yml"
 REVIEW_FIELDS = ("reviewer", "date", "section", "comment", "response", "status")
@@ -91,8 +91,9 @@ def changes_page(year: int, lang: str, dataset: Dataset, current: pd.DataFrame, 
     changed = merged[merged["status"] != merged["status_before"]]
     labels = dict(zip(dataset.targets["target_id"], dataset.targets["label_zh" if m.zh else "label_en"]))
     year_word = (lambda y: f"{y}年") if m.zh else str
+    ref = partial(commitment_ref, sections=dataset.sections, lang=lang)
     table = pd.DataFrame({
-        m("column.target"): changed["target_id"],
+        m("column.target"): changed["target_id"].map(ref),
         m("column.label"): changed["target_id"].map(labels),
         year_word(prev): changed["status_before"].map(m.status),
         year_word(year): changed["status"].map(m.status),
@@ -110,7 +111,7 @@ def changes_page(year: int, lang: str, dataset: Dataset, current: pd.DataFrame, 
         lines += ["", f"## {m('commitments.changed_heading')}", "", m("commitments.changed_count", n=len(moved))]
         if len(moved):
             lines += ["", md_table(pd.DataFrame({
-                m("column.target"): moved["target_id"],
+                m("column.target"): moved["target_id"].map(ref),
                 m("column.label"): moved["target_id"].map(labels),
                 year_word(prev): moved["level_before"].map(lambda lv: m(f"level.{lv}")),
                 year_word(year): moved["level"].map(lambda lv: m(f"level.{lv}")),
@@ -164,10 +165,20 @@ def _with_code(text: str) -> str:
                    for i, p in enumerate(parts))
 
 
-def _dictionary_table(m: Messages, rows: list[tuple[str, ...]], head: tuple[str, ...]) -> str:
-    lines = ["| " + " | ".join(m(f"dictionary.head.{h}") for h in head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+def _cells_table(head: list[str], rows: list[tuple[str, ...]]) -> str:
+    """A Markdown pipe table of cells already written as markup (escaped, with their <code>)."""
+    lines = ["| " + " | ".join(esc(h) for h in head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def _code(value: object) -> str:
+    """A name or value of the data, as code in a table cell."""
+    return f"<code>{html.escape(str(value))}</code>".replace("|", "&#124;")
+
+
+def _dictionary_table(m: Messages, rows: list[tuple[str, ...]], head: tuple[str, ...]) -> str:
+    return _cells_table([m(f"dictionary.head.{h}") for h in head], rows)
 
 
 def data_dictionary_page(lang: str, plan: PlanConfig | None = None) -> str:
@@ -419,8 +430,9 @@ def worked_example(target: dict, row: dict, lang: str) -> str:
         ("reason", row["reason"], reasons),
         ("flags", row["flags"], flags),
     ]
-    frame = pd.DataFrame(fields, columns=[m("column.field"), m("column.value"), m("text.computed_notes")])
-    return md_table(frame)
+    rows = [(_code(name), _code(value) if esc(value) else "",
+             esc(words).replace("|", "&#124;")) for name, value, words in fields]
+    return _cells_table([m("column.field"), m("column.value"), m("text.computed_notes")], rows)
 
 
 def sensitivity_table(result: pd.DataFrame, lang: str) -> str:

@@ -47,7 +47,7 @@ def commitment_table(rows: pd.DataFrame, ctx: Context) -> Html:
     lines = []
     for rec in rows.to_dict("records"):
         kind = "" if rec["kind"] == "qualitative" else f"<br><small>{m.kind(rec['kind'])}{parts_text(rec, m)}</small>"
-        lines.append(f'<tr id="c-{esc(rec["target_id"]).lower()}"><td>{esc(rec["target_id"])} '
+        lines.append(f'<tr id="c-{esc(rec["target_id"]).lower()}"><td>{esc(ctx.ref(rec["target_id"]))} '
                      f"{text.label(rec, ctx.lang)}{kind}</td><td>{text.level_badge(rec['level'], m)}</td>"
                      f"<td>{_evidence_cell(rec['target_id'], ctx, sections.get(rec['section_id'], ''))}</td></tr>")
     head = [m("commitments.column_commitment"), m("commitments.column_level"), m("commitments.column_evidence")]

@@ -25,6 +25,7 @@ from ..data import Dataset, load_dataset
 from ..vocabulary import STATUS_ORDER
 from . import render
 from .messages import Messages
+from .text import commitment_ref
 
 
 @dataclass
@@ -159,6 +160,10 @@ class Context:
 
     def name(self, row: dict) -> str:
         return row["name_zh"] if self.lang == "zh" else row["name_en"]
+
+    def ref(self, target_id: str) -> str:
+        """How the page names a commitment (:func:`text.commitment_ref`)."""
+        return commitment_ref(target_id, self.dataset.sections, self.lang)
 
     def part_names(self) -> dict[str, str]:
         """Section id → how the report names that part of the plan: the plan's own numbering in Chinese

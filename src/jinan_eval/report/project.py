@@ -61,7 +61,7 @@ def data_requests(ctx: Context, section_id: str) -> list:
     lines = []
     for r in rows.to_dict("records"):
         req = request_for(ctx, r)
-        parts = [f"**{esc(req.target_id)} {req.target}** {text.status_badge(req.status, m)}"]
+        parts = [f"**{esc(ctx.ref(req.target_id))} {req.target}** {text.status_badge(req.status, m)}"]
         if req.missing:
             parts.append(req.missing)
         parts.append(m("requests.why", why=req.why))

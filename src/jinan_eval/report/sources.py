@@ -127,7 +127,7 @@ def department_blocks(ctx: Context) -> list:
         open_by.setdefault(body, []).append(rec["target_id"])
     bodies = sorted(set(figures.index) | set(rated_from) | set(open_by))
     lines = [f"<tr><td>{esc(b)}</td><td>{int(figures.get(b, 0))}</td>"
-             f"<td>{esc(m('list_sep').join(rated_from.get(b, [])))}</td><td>{len(open_by.get(b, []))}</td></tr>"
+             f"<td>{esc(m('list_sep').join(ctx.ref(t) for t in rated_from.get(b, [])))}</td><td>{len(open_by.get(b, []))}</td></tr>"
              for b in bodies]
     head = [m(f"text.column_{c}") for c in ("department", "supplied", "rated_from", "still_open")]
     said = m.sentences(m("text.departments_lead"), "" if len(figures) else m("text.departments_none"))

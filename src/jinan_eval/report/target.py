@@ -342,7 +342,7 @@ def target_blocks(target: dict, ctx: Context) -> list:
     provisional = (f' <span class="provisional" title="{esc(title)}">'
                    f'{m("grade.provisional")}</span>') if bool(target.get("provisional")) else ""
     said = partial_sentence(target, ctx) or text.progress_sentence(target, target, m.unit(unit), m, ctx.region_name())
-    blocks = [Markdown(f"**{esc(target['target_id'])} · {text.label(target, ctx.lang)}** "
+    blocks = [Markdown(f"**{esc(ctx.ref(target['target_id']))} · {text.label(target, ctx.lang)}** "
                        f"{text.status_badge(target['status'], m)}{provisional}\n\n{text.target_statement(target, m)}\n\n"
                        f"{said}"
                        + (f"\n\n{related}" if (related := related_sentence(target, ctx)) else ""))]

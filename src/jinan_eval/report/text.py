@@ -33,6 +33,20 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True).replace("*", "&#42;").replace("_", "&#95;").replace("`", "&#96;")
 
 
+def commitment_ref(target_id: str, sections: pd.DataFrame, lang: str) -> str:
+    """How a page names one commitment of the plan: in Chinese by the plan's own numbering of its part and its
+    order there (三（四）第8项 for KP4-8, 第二部分第1项 for MAIN-1), as the plan's readers find it; in English by its id (KP4-8), which the
+    methods chapter explains."""
+    section, _, n = str(target_id).rpartition("-")
+    if lang != "zh" or not n.isdigit():
+        return str(target_id)
+    numbers = dict(zip(sections["section_id"], sections["number_zh"]))
+    if section not in numbers:
+        return str(target_id)
+    number = numbers[section]
+    return f"{number}第{n}项" if "（" in number else f"第{number}部分第{n}项"  # 三（四）第8项, 第二部分第1项
+
+
 def num(value: float, digits: int = 1) -> str:
     """A number for prose: rounded to ``digits``, no trailing zeros, no float noise, thousands separated."""
     if value is None or pd.isna(value):
