@@ -88,7 +88,7 @@ def test_every_page_counts_the_plan_once(year, lang):
         if section["kind"] == SECTION_KEY_PROJECT:
             shown = project.targets(ctx, section["section_id"])
             ids = {t for t in rated.loc[rated["section_id"] == section["section_id"], "target_id"]}
-            assert sum(f"**{t} · " in getattr(b, "text", "") for b in shown for t in ids) == len(ids)
+            assert sum(f"**{ctx.ref(t)} · " in getattr(b, "text", "") for b in shown for t in ids) == len(ids)
     assert counted == TOTAL
 
 

@@ -11,7 +11,6 @@ from jinan_eval.assess import assess_edition
 from jinan_eval.data import load_dataset
 from jinan_eval.edition.book import Edition, EditionResults, markdown_pages
 from jinan_eval.report.book_pages import changes_page, data_dictionary_page, md_table, site_index_html
-from jinan_eval.report.text import esc
 
 from conftest import shipped_dataset
 
@@ -26,8 +25,9 @@ def test_methods_page_fills_computed_parts_and_places_reviews(tmp_path):
     assert "% WORKED-EXAMPLE" not in text and "% SENSITIVITY" not in text
     # the worked example is the first headline target's assessment row, field by field, as computed for the edition
     row = assess_edition(dataset, 2025).set_index("target_id").loc["MAIN-1"]
-    assert "| target&#95;id | MAIN-1 |" in text
-    assert f"| status | {esc(row['status'])} |" in text and f"| reason | {esc(row['reason'])} |" in text
+    assert "| <code>target_id</code> | <code>MAIN-1</code> |" in text
+    assert f"| <code>status</code> | <code>{row['status']}</code> |" in text
+    assert f"| <code>reason</code> | <code>{row['reason']}</code> |" in text
     status_at = text.index("(methods-status)=")
     review_at = text.index('class="review-log"')
     next_section = text.index("(methods-", status_at + 5)

@@ -417,28 +417,28 @@ HASHES = re.compile(r"\b[0-9a-f]{7,40}(?:-dirty)?\b")
 
 
 class _Prose(HTMLParser):
-    """The text a reader reads in a page's article: without code, scripts, drawings, and without the review log
-    (a reviewer's words and the team's reply, quoted as written)."""
+    """The text a reader reads in a page's article: without code, scripts and drawings, and without quotations set
+    as blocks (a reviewer's comment is shown as its reviewer wrote it)."""
 
-    SKIP = {"script", "style", "code", "pre", "svg", "kbd"}
+    SKIP = {"script", "style", "code", "pre", "svg", "kbd", "blockquote"}
     VOID = {"br", "img", "meta", "link", "input", "hr", "wbr", "source"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, bool]] = []
+        self.stack: list[str] = []
         self.text: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         if tag not in self.VOID:
-            self.stack.append((tag, "review-log" in (dict(attrs).get("class") or "")))
+            self.stack.append(tag)
 
     def handle_endtag(self, tag):
-        if any(t == tag for t, _ in self.stack):
-            while self.stack.pop()[0] != tag:
+        if tag in self.stack:
+            while self.stack.pop() != tag:
                 pass
 
     def handle_data(self, data):
-        if not any(t in self.SKIP or skip for t, skip in self.stack):
+        if not self.SKIP.intersection(self.stack):
             self.text.append(data)
 
 
@@ -467,7 +467,7 @@ def test_every_chinese_page_speaks_chinese_save_quotes_names_and_units(built):
 
 def test_the_latin_word_scan_counts_what_a_reader_reads():
     page = ('<article class="bd-article"><p>依据 Open SDG 的方法，见 <code>assessment.csv</code>。'
-            'Draft note left in.</p><div class="review-log">The pace ratio “quoted”</div></article>')
+            'Draft note left in.</p><div class="review-log"><blockquote>The pace ratio</blockquote></div></article>')
     prose = article_prose(page)
     assert "assessment" not in prose and "pace" not in prose
     assert [w for w in leftover_words(prose, []) if w not in PROPER_NAMES] == ["Draft", "in", "left", "note"]

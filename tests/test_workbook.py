@@ -90,7 +90,7 @@ def test_round_trip_a_filled_workbook_rates_the_targets_it_completes(blank, tmp_
     after = assess_edition(dataset, YEAR).set_index("target_id")["status"]
     assert after["KP10-7"] == "on_track" and after["KP10-4"] not in GAP_STATUSES
     page = "".join(getattr(b, "text", "") for b in project.targets(Context(dataset, YEAR, "zh"), "KP10"))
-    assert "KP10-7" in page and "进度正常" in page
+    assert "三（十）第7项" in page and "进度正常" in page
     # stored under the department the figures were asked of, whatever the file was called; provenance in each row
     stored = sorted(p.name for p in (data / "raw" / "workbook").glob("*.csv"))
     assert stored == ["市住房城乡建设局.csv"]
@@ -294,7 +294,7 @@ def test_every_department_answers_every_request_and_every_target_is_rated(blank,
     assert "部门报送" in page and "未公开发布" in page
     # and the data-and-sources page says, per department, what it supplied and which targets were rated from it
     table = sources.department_blocks(Context(after, YEAR, "zh"))[1].html
-    assert "市住房城乡建设局" in table and "KP10-7" in table
+    assert "市住房城乡建设局" in table and "三（十）第7项" in table
     supplied = after.sources[after.sources["kind"] == "department"]
     assert len(supplied) > 0 and supplied["retrieved_from"].isna().all() and (supplied["grade"] == "S").all()
 

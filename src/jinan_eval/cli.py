@@ -1,4 +1,4 @@
-"""Command line: ``jinan-eval validate | ingest | workbook | assess | run | build``.
+"""Command line: ``jinan-eval validate | ingest | workbook | assess | run | build | serve | reviews``.
 
 A thin shell over the stages: each sub-command parses its arguments and calls one function. Heavier stages
 (papermill, Sphinx) are imported when their command runs, not when the parser is built.
@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .config import BUILD_DIR, DEFAULT_DATA_DIR, LANGS
+from .config import BOOK_DIR, BUILD_DIR, DEFAULT_DATA_DIR, LANGS, REVIEW_PASSWORD_ENV, REVIEW_STORE_DIR, SITE_DIR
 from .data import DataValidationError, load_dataset, validate
 from .edition.startup import skip_unused_imports
 from .store import BuildLocked, Busy, data_lock
@@ -255,6 +255,49 @@ def _common(p: argparse.ArgumentParser, lang: bool = False) -> None:
         p.add_argument("--lang", choices=LANGS, default="zh")
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .review.server import ServeError, serve
+
+    try:
+        serve(Path(args.site), Path(args.store), args.host, args.port,
+              Path(args.password_file) if args.password_file else None,
+              ready=lambda line: print(line, file=sys.stderr, flush=True))
+    except ServeError as exc:
+        print(f"FAILED: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_reviews(args: argparse.Namespace) -> int:
+    from .report.reviews import ReviewLogError
+    from .review import store
+    from .review.server import ServeError
+
+    where = Path(args.store)
+    try:
+        if args.action == "pending":
+            waiting = store.comments(where, store.PENDING)
+            for c in waiting:
+                text = " ".join(c["text"].split())
+                print(f"#{c['id']}  {c['title']}  ·  {c['author']}\n    {text[:200]}")
+            print(f"{len(waiting)} comment(s) awaiting approval", file=sys.stderr)
+        elif args.action == "approve":
+            if not args.ids:
+                raise ServeError("name the comments to approve by their numbers (see `jinan-eval reviews pending`)")
+            for number in store.approve(where, args.ids):
+                print(f"#{number}: approved")
+        else:
+            added = store.export(where, Path(args.log))
+            for e in added:
+                print(f"{e['ref']}  {e['section']}  ·  {e['reviewer']}  {e['date']}")
+            print(f"{len(added)} comment(s) added to {args.log}; write each response and status there",
+                  file=sys.stderr)
+    except (ServeError, ReviewLogError) as exc:
+        print(f"FAILED: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jinan-eval", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -302,6 +345,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--build-dir", default=str(BUILD_DIR), help=argparse.SUPPRESS)
     _common(p, lang=True)
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("serve", help="serve the published site with its comment service (the review server)")
+    p.add_argument("--site", default=str(SITE_DIR), help="the published site (default: %(default)s)")
+    p.add_argument("--store", default=str(REVIEW_STORE_DIR),
+                   help="folder of the comment store, never inside the site (default: %(default)s)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s, this machine "
+                   "only; 0.0.0.0 for every address of it)")
+    p.add_argument("--port", type=int, default=8000, help="(default: %(default)s)")
+    p.add_argument("--password-file", help=f"the moderator's password, first line (default: ${REVIEW_PASSWORD_ENV})")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("reviews", help="the comments of the review server: list, approve, export to the review log")
+    p.add_argument("action", choices=("pending", "approve", "export"),
+                   help="pending: list comments awaiting approval; approve N…; export: append the approved comments "
+                        "to the review log (once each)")
+    p.add_argument("ids", nargs="*", type=int, help="comment numbers (approve)")
+    p.add_argument("--store", default=str(REVIEW_STORE_DIR), help="folder of the comment store (default: %(default)s)")
+    p.add_argument("--log", default=str(BOOK_DIR / "reviews" / "reviews.yml"),
+                   help="the review log (default: %(default)s)")
+    p.set_defaults(func=cmd_reviews)
     return parser
 
 
@@ -309,8 +372,8 @@ def main(argv: list[str] | None = None) -> int:
     skip_unused_imports()  # before a command imports jsonschema (through Altair or Jupyter Book): edition/startup.py
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "ingest":  # an ingest takes the data folder's exclusive lock itself
-            return args.func(args)
+        if args.command in ("ingest", "serve", "reviews"):  # an ingest locks the data folder itself; the review
+            return args.func(args)  # server and the review log do not read it
         with data_lock(Path(args.data_dir), exclusive=False):  # the others read it: no ingest meanwhile
             return args.func(args)
     except Busy as exc:

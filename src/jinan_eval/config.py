@@ -19,6 +19,11 @@ from .vocabulary import SECTION_KINDS
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = ROOT / "data"
 BUILD_DIR = ROOT / "_build"
+#: the review server (``jinan-eval serve``): the site it serves, its comment store (never inside the site), the
+#: environment variable holding the moderator's password
+SITE_DIR = BUILD_DIR / "site"
+REVIEW_STORE_DIR = BUILD_DIR / "review"
+REVIEW_PASSWORD_ENV = "JINAN_REVIEW_PASSWORD"
 TEMPLATE_DIR = ROOT / "notebooks"
 BOOK_DIR = ROOT / "book"
 BOOK_CONFIG_TEMPLATE = ROOT / "_config.yml"

@@ -248,3 +248,8 @@ def parse_reasons(text: object) -> list[tuple[str, str]]:
             raise KeyError(f"unknown reason code {code!r}")
         out.append((code, arg))
     return out
+
+# The review log (book/reviews/reviews.yml): a review is open until the team answers it; adopted (the method or the
+# rating changes), declined (with the reason), resolved (answered without a change being needed).
+REVIEW_OPEN = "pending"
+REVIEW_STATUSES = (REVIEW_OPEN, "adopted", "declined", "resolved")

@@ -35,6 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import yaml
 
@@ -43,7 +44,7 @@ from ..assess import sensitivity
 from ..config import BOOK_CONFIG_TEMPLATE, BOOK_DIR, BUILD_DIR, DEFAULT_DATA_DIR, ROOT, TEMPLATE_DIR, VENDOR_DIR
 from ..data import Dataset, load_dataset
 from ..data.load import host_kind, host_of, url_problem
-from ..report import book_pages, overview
+from ..report import book_pages, overview, reviews
 from ..report.context import Context, EditionResults
 from ..report.messages import Messages
 from ..store import (
@@ -178,7 +179,7 @@ def book_config(edition: Edition, manifest: dict, dataset: Dataset) -> dict:
     return config
 
 
-MARKDOWN_PAGES = ("changes", "methods", "data_dictionary", "how_to_review")
+MARKDOWN_PAGES = ("changes", "methods", "data_dictionary", "how_to_review", "reviews")
 
 
 def toc(pages: list[str]) -> dict:
@@ -210,10 +211,30 @@ def _worked_example(dataset: Dataset, results: EditionResults, lang: str) -> str
     return book_pages.worked_example(target, row, lang)
 
 
+#: the notebook of the pages that rate targets (the main targets', each key project's): each has a comment thread
+RATING_TEMPLATE = "key_project.ipynb"
+
+
+def rating_pages(dataset: Dataset, year: int, lang: str) -> dict[str, str]:
+    """The pages that rate targets, with their titles (page → title), in book order."""
+    return {job.page: job.placeholders["page_title"] for job in page_jobs(dataset, year, lang, DEFAULT_DATA_DIR)
+            if job.template == RATING_TEMPLATE}
+
+
+def edition_reviews(lang: str, rating: dict[str, str]) -> list[dict]:
+    """The review log, checked against the sections the book has: the methods chapter's and the rating pages'."""
+    labels = set(book_pages.methods_sections(book_pages.methods_template(BOOK_DIR, lang)))
+    return reviews.load_reviews(BOOK_DIR / reviews.REVIEWS_FILE, sections=labels | set(rating))
+
+
 def markdown_pages(edition: Edition, dataset: Dataset, manifest: dict, results: EditionResults,
-                   build_dir: Path) -> dict[str, str]:
-    """The generated pages of an edition; "what changed" compares with the published previous edition if any."""
+                   build_dir: Path, rating: dict[str, str] | None = None) -> dict[str, str]:
+    """The generated pages of an edition; "what changed" compares with the published previous edition if any.
+    ``rating``: the rating pages and their titles (:func:`rating_pages`)."""
     lang = edition.lang
+    m = Messages(lang)
+    rating = rating_pages(dataset, edition.year, lang) if rating is None else rating
+    log = edition_reviews(lang, rating)
     previous_file = Edition(edition.year - 1, lang).site_dir(build_dir) / "data" / "assessment.csv"
     published = previous_file.exists()
     if published:
@@ -221,34 +242,83 @@ def markdown_pages(edition: Edition, dataset: Dataset, manifest: dict, results: 
         before = before[before["report_year"] == edition.year - 1]
     else:
         before = results.previous(dataset, edition.year)
+    methods = book_pages.methods_page(lang, BOOK_DIR, dataset, _worked_example(dataset, results, lang),
+                                      sensitivity(dataset, edition.year), log)
+    headings = book_pages.methods_sections(methods)
+    names = {**{label: m("review.methods_thread", heading=h) for label, h in headings.items()}, **rating}
+    links = {**{label: f"methods.html#{label}" for label in headings}, **{page: f"{page}.html" for page in rating}}
     return {
         "index.md": book_pages.index_page(edition.year, lang, dataset, manifest,
                                           overview.findings(Context(dataset, edition.year, lang, results))),
         "changes.md": book_pages.changes_page(edition.year, lang, dataset, results.assessment, before, published,
                                               results.commitments),
         "data_dictionary.md": book_pages.data_dictionary_page(lang, dataset.plan),
-        "methods.md": book_pages.methods_page(lang, BOOK_DIR, dataset, _worked_example(dataset, results, lang),
-                                              sensitivity(dataset, edition.year)),
+        "methods.md": methods,
         "how_to_review.md": book_pages.how_to_review_page(BOOK_DIR, lang),
+        "reviews.md": reviews.reviews_page(log, lang, links, names),
     }
 
 
+def review_threads(edition: Edition, methods: str, rating: dict[str, str]) -> list[dict]:
+    """The edition's comment threads (one per methods section, one per rating page): address, title, where."""
+    m = Messages(edition.lang)
+    threads = [{"uri": reviews.thread_uri(label), "title": m("review.methods_thread", heading=heading),
+                "page": "methods.html", "anchor": label}
+               for label, heading in book_pages.methods_sections(methods).items()]
+    threads += [{"uri": reviews.thread_uri(page, edition.year),
+                 "title": m("review.page_thread", title=title, year=edition.year), "page": f"{page}.html",
+                 "anchor": ""} for page, title in rating.items()]
+    return threads
+
+
+def rating_page_cells(edition: Edition, rating: dict[str, str]) -> dict[str, str]:
+    """The closing cell of each rating page: the reviews of its ratings in this edition, then its comment slot."""
+    m = Messages(edition.lang)
+    log = edition_reviews(edition.lang, rating)
+    cells = {}
+    for page, title in rating.items():
+        entries = reviews.entries_for(log, page, edition.year)
+        block = reviews.review_block(entries, edition.lang) + "\n\n" if entries else ""
+        slot = reviews.comment_slot(reviews.thread_uri(page, edition.year),
+                                    m("review.page_thread", title=title, year=edition.year), edition.lang)
+        cells[page] = f"## {m('review.page_heading')}\n\n{block}{slot}\n"
+    return cells
+
+
+def copy_pages(notebooks: Path, src: Path, closing: dict[str, str]) -> None:
+    """The executed notebooks into the book's sources, a rating page with its closing cell (reviews, comments)."""
+    for nb in notebooks.glob("*.ipynb"):
+        if nb.stem not in closing:
+            shutil.copyfile(nb, src / nb.name)
+            continue
+        page = nbformat.read(nb, as_version=4)
+        page.cells.append(nbformat.v4.new_markdown_cell(closing[nb.stem]))
+        nbformat.write(page, src / nb.name)
+
+
 def prepare_source(edition: Edition, dataset: Dataset, manifest: dict, notebooks: Path | None, src: Path,
-                   pages: list[str], results: EditionResults, build_dir: Path = BUILD_DIR) -> None:
+                   pages: list[str], results: EditionResults, build_dir: Path = BUILD_DIR,
+                   rating: dict[str, str] | None = None) -> dict[str, str]:
     """Assemble the Jupyter Book source of one edition in ``src`` (the executed notebooks of ``notebooks`` too,
-    unless it is None)."""
+    unless it is None). Returns the rating pages' closing cells (:func:`copy_pages` adds them)."""
+    rating = rating_pages(dataset, edition.year, edition.lang) if rating is None else rating
     # Jupyter Book adds every .js file of a static path to every page. The vendored libraries (and the MathJax
     # loader) are therefore copied as "extra" files into the output's _static/ and listed in _config.yml.
     shutil.copytree(BOOK_DIR / "_static", src / "_static")
     shutil.copytree(BOOK_DIR / "_vendor", src / "_extra" / "_static")
     vendor_static(src / "_extra" / "_static")
-    for nb in notebooks.glob("*.ipynb") if notebooks is not None else []:
-        shutil.copyfile(nb, src / nb.name)
+    closing = rating_page_cells(edition, rating)
+    if notebooks is not None:
+        copy_pages(notebooks, src, closing)
     (src / "_config.yml").write_text(yaml.safe_dump(book_config(edition, manifest, dataset), allow_unicode=True,
                                                     sort_keys=False), encoding="utf-8")
     (src / "_toc.yml").write_text(yaml.safe_dump(toc(pages), sort_keys=False), encoding="utf-8")
-    for name, text in markdown_pages(edition, dataset, manifest, results, build_dir).items():
+    generated = markdown_pages(edition, dataset, manifest, results, build_dir, rating)
+    for name, text in generated.items():
         (src / name).write_text(text, encoding="utf-8")
+    threads = review_threads(edition, generated["methods.md"], rating)
+    (src / "_extra" / "_static" / reviews.THREADS_FILE).write_text(reviews.threads_json(threads), encoding="utf-8")
+    return closing
 
 
 def book_source_dir(edition: Edition, build_dir: Path = BUILD_DIR) -> Path:
@@ -537,22 +607,25 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
                                   f"{plan.first_year}–{plan.target_year}")
             manifest = manifest_for(edition, dataset, Path(data_dir))
             manifest["build_key"] = build_key(edition, data_dir, template_dir)
-            pages = [job.page for job in page_jobs(dataset, edition.year, lang, Path(data_dir).resolve())]
+            jobs_of_pages = page_jobs(dataset, edition.year, lang, Path(data_dir).resolve())
+            pages = [job.page for job in jobs_of_pages]
+            rating = {job.page: job.placeholders["page_title"] for job in jobs_of_pages
+                      if job.template == RATING_TEMPLATE}
             fresh = work / "src"
             fresh.mkdir()
             results = EditionResults.compute(dataset, edition.year)  # the one assessment: the pages get it too
-            sources = side.submit(prepare_source, edition, dataset, manifest, None, fresh, pages, results, build_dir)
+            sources = side.submit(prepare_source, edition, dataset, manifest, None, fresh, pages, results, build_dir,
+                                  rating)
             notebooks = run_notebooks(edition.year, lang, jobs=jobs, data_dir=data_dir, build_dir=build_dir,
                                       progress=progress, template_dir=template_dir, dataset=dataset, pool=pool,
                                       results=results)
             checkpoint("notebooks-run")
-            sources.result()
+            closing = sources.result()
             # the downloads are written while Sphinx writes the pages (not before: this process's own work before
             # Sphinx starts is what a one-figure rebuild waits for)
             writing = side.submit(downloads.write_downloads, dataset, results.history, edition.year, work / "data",
                                   results.commitments, edition.lang)
-            for nb in notebooks.glob("*.ipynb"):
-                shutil.copyfile(nb, fresh / nb.name)
+            copy_pages(notebooks, fresh, closing)
             src = book_source_dir(edition, build_dir)
             sync_tree(fresh, src, keep={"_build"})
             html_dir = sphinx.build(src)

@@ -33,11 +33,10 @@ from ..vocabulary import (
 )
 from .messages import Messages
 from .overview import MIN_PART_SIZE
+from .reviews import comment_slot, review_block, thread_uri
+from .reviews import entries_for as reviews_for
 from .tables import download_files
 from .text import commitment_ref, esc, num
-
-REVIEWS_FILE = "reviews/reviews.yml"
-REVIEW_FIELDS = ("reviewer", "date", "section", "comment", "response", "status")
 
 
 def md_table(frame: pd.DataFrame) -> str:
@@ -211,28 +210,6 @@ def data_dictionary_page(lang: str, plan: PlanConfig | None = None) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def load_reviews(book_dir: Path) -> list[dict]:
-    path = book_dir / REVIEWS_FILE
-    if not path.exists():
-        return []
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    for i, entry in enumerate(entries, start=1):
-        missing = [f for f in REVIEW_FIELDS if f not in entry]
-        if missing:
-            raise ValueError(f"{REVIEWS_FILE} entry {i} lacks {', '.join(missing)}")
-    return entries
-
-
-def review_block(entries: list[dict], m: Messages) -> str:
-    out = []
-    for e in entries:
-        out.append(
-            f'<div class="review-log"><strong>{m("text.review")}</strong> · {esc(e["reviewer"])} · '
-            f'{esc(e["date"])} · {esc(e["status"])}<br>{esc(e["comment"])}<br>'
-            f'<em>{m("text.response")}{m("colon")}</em>{esc(e["response"])}</div>')
-    return "\n".join(out)
-
-
 #: ``{{ name }}`` in a methods template: a plan fact or a method parameter (see :func:`methods_values`)
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
@@ -379,10 +356,27 @@ def methods_template(book_dir: Path, lang: str) -> str:
     return (book_dir / f"methods.{lang}.md").read_text(encoding="utf-8")
 
 
-def methods_page(lang: str, book_dir: Path, dataset: Dataset, worked: str, sensitivity: pd.DataFrame) -> str:
+#: a section of the methods chapter: its label line (``(methods-status)=``), then its heading
+SECTION_LABEL = re.compile(r"^\((methods-[a-z0-9-]+)\)=$")
+
+
+def methods_sections(text: str) -> dict[str, str]:
+    """The methods chapter's sections: label → heading (the first heading line after the label)."""
+    sections, label = {}, None
+    for line in text.splitlines():
+        if found := SECTION_LABEL.match(line):
+            label = found.group(1)
+        elif label and line.startswith("#"):
+            sections[label] = line.lstrip("#").strip()
+            label = None
+    return sections
+
+
+def methods_page(lang: str, book_dir: Path, dataset: Dataset, worked: str, sensitivity: pd.DataFrame,
+                 reviews: list[dict] = ()) -> str:
     """book/methods.<lang>.md with the plan's facts and method parameters filled in (:func:`methods_values`), its
-    computed parts (the worked example, the sensitivity table of ``sensitivity``) inserted and each section's
-    reviews placed after it."""
+    computed parts (the worked example, the sensitivity table of ``sensitivity``) inserted, and each section ending
+    in its reviews (``reviews``: the review log) and its comment slot."""
     m = Messages(lang)
     if sensitivity.empty:
         raise ValueError("the methods chapter needs the sensitivity of the statuses (one row per scenario)")
@@ -390,22 +384,23 @@ def methods_page(lang: str, book_dir: Path, dataset: Dataset, worked: str, sensi
     text = fill_template(methods_template(book_dir, lang), values)
     text = text.replace("% WORKED-EXAMPLE", worked)
     text = text.replace("% SENSITIVITY", sensitivity_table(sensitivity, lang))
-    reviews = load_reviews(book_dir)
+    headings = methods_sections(text)
     out: list[str] = []
     current = None
 
-    def flush():
+    def close_section():
         if current:
-            entries = [e for e in reviews if e["section"] == current]
-            if entries:
-                out.extend(["", review_block(entries, m), ""])
+            entries = reviews_for(reviews, current)
+            out.extend(["", *([review_block(entries, lang), ""] if entries else []),
+                        comment_slot(thread_uri(current), m("review.methods_thread", heading=headings[current]),
+                                     lang), ""])
 
     for line in text.splitlines():
-        if line.startswith("(methods-") and line.endswith(")="):
-            flush()
-            current = line[1:-2]
+        if found := SECTION_LABEL.match(line):
+            close_section()
+            current = found.group(1)
         out.append(line)
-    flush()
+    close_section()
     return "\n".join(out) + "\n"
 
 
