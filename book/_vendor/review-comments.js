@@ -5,8 +5,8 @@
  * server: a plain web server serves the file as built ({"enabled": false}) and the line stays; the review server
  * answers {"enabled": true, "endpoint": "/comments/"} and each slot gets a button that opens the section's thread
  * of Isso, the comment server mounted there (its script, in the page's language, loaded on the first click). One
- * thread element is moved to the section opened. Before a comment is sent, the signature "Name (Affiliation)" and
- * the length are checked here (the server checks them again). The words come from the slot, in the page's
+ * thread element is moved to the section opened. Before a comment is sent, the signature "Name (Affiliation)", the
+ * length and the number sent in the last minute are checked here (the server checks them again). The words come from the slot, in the page's
  * language. On a page opened from disk (file://) nothing is asked: there is no server to ask.
  */
 (function () {
@@ -16,6 +16,7 @@
   var signed = /^[^（(]+[（(][^（()）]+[)）]\s*$/;
   var loaded = false;
   var endpoint = "";
+  var sent = [];  // when this page sent its comments (the server takes a few a minute from one address)
 
   function thread() {
     var t = document.getElementById("isso-thread");
@@ -98,12 +99,17 @@
       var author = box.querySelector("input[name=author]");
       var text = box.querySelector("textarea");
       var problem = "";
+      var now = Date.now();
+      sent = sent.filter(function (t) { return now - t < 60000; });
       if (author && !signed.test(author.value)) problem = slot.dataset.reviewSigned;
       else if (text && text.value.length > Number(slot.dataset.reviewMax)) problem = slot.dataset.reviewLong;
+      else if (sent.length >= Number(slot.dataset.reviewRate)) problem = slot.dataset.reviewFlood;
       message(slot, problem);
       if (problem) {
         e.preventDefault();
         e.stopImmediatePropagation();
+      } else {
+        sent.push(now);
       }
     }, true);
   }

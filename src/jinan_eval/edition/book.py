@@ -222,19 +222,25 @@ def rating_pages(dataset: Dataset, year: int, lang: str) -> dict[str, str]:
 
 
 def edition_reviews(lang: str, rating: dict[str, str]) -> list[dict]:
-    """The review log, checked against the sections the book has: the methods chapter's and the rating pages'."""
+    """The review log, checked against the sections the book has (the methods chapter's and the rating pages'):
+    a log the book cannot use fails the build before any page runs, naming the entry and the field."""
     labels = set(book_pages.methods_sections(book_pages.methods_template(BOOK_DIR, lang)))
-    return reviews.load_reviews(BOOK_DIR / reviews.REVIEWS_FILE, sections=labels | set(rating))
+    try:
+        return reviews.load_reviews(BOOK_DIR / reviews.REVIEWS_FILE, sections=labels | set(rating))
+    except reviews.ReviewLogError as exc:
+        raise BuildFailed(str(exc)) from None
 
 
 def markdown_pages(edition: Edition, dataset: Dataset, manifest: dict, results: EditionResults,
-                   build_dir: Path, rating: dict[str, str] | None = None) -> dict[str, str]:
+                   build_dir: Path, rating: dict[str, str] | None = None,
+                   log: list[dict] | None = None) -> dict[str, str]:
     """The generated pages of an edition; "what changed" compares with the published previous edition if any.
-    ``rating``: the rating pages and their titles (:func:`rating_pages`)."""
+    ``rating``: the rating pages and their titles (:func:`rating_pages`); ``log``: the review log
+    (:func:`edition_reviews`)."""
     lang = edition.lang
     m = Messages(lang)
     rating = rating_pages(dataset, edition.year, lang) if rating is None else rating
-    log = edition_reviews(lang, rating)
+    log = edition_reviews(lang, rating) if log is None else log
     previous_file = Edition(edition.year - 1, lang).site_dir(build_dir) / "data" / "assessment.csv"
     published = previous_file.exists()
     if published:
@@ -271,10 +277,9 @@ def review_threads(edition: Edition, methods: str, rating: dict[str, str]) -> li
     return threads
 
 
-def rating_page_cells(edition: Edition, rating: dict[str, str]) -> dict[str, str]:
+def rating_page_cells(edition: Edition, rating: dict[str, str], log: list[dict]) -> dict[str, str]:
     """The closing cell of each rating page: the reviews of its ratings in this edition, then its comment slot."""
     m = Messages(edition.lang)
-    log = edition_reviews(edition.lang, rating)
     cells = {}
     for page, title in rating.items():
         entries = reviews.entries_for(log, page, edition.year)
@@ -298,22 +303,23 @@ def copy_pages(notebooks: Path, src: Path, closing: dict[str, str]) -> None:
 
 def prepare_source(edition: Edition, dataset: Dataset, manifest: dict, notebooks: Path | None, src: Path,
                    pages: list[str], results: EditionResults, build_dir: Path = BUILD_DIR,
-                   rating: dict[str, str] | None = None) -> dict[str, str]:
+                   rating: dict[str, str] | None = None, log: list[dict] | None = None) -> dict[str, str]:
     """Assemble the Jupyter Book source of one edition in ``src`` (the executed notebooks of ``notebooks`` too,
     unless it is None). Returns the rating pages' closing cells (:func:`copy_pages` adds them)."""
     rating = rating_pages(dataset, edition.year, edition.lang) if rating is None else rating
+    log = edition_reviews(edition.lang, rating) if log is None else log
     # Jupyter Book adds every .js file of a static path to every page. The vendored libraries (and the MathJax
     # loader) are therefore copied as "extra" files into the output's _static/ and listed in _config.yml.
     shutil.copytree(BOOK_DIR / "_static", src / "_static")
     shutil.copytree(BOOK_DIR / "_vendor", src / "_extra" / "_static")
     vendor_static(src / "_extra" / "_static")
-    closing = rating_page_cells(edition, rating)
+    closing = rating_page_cells(edition, rating, log)
     if notebooks is not None:
         copy_pages(notebooks, src, closing)
     (src / "_config.yml").write_text(yaml.safe_dump(book_config(edition, manifest, dataset), allow_unicode=True,
                                                     sort_keys=False), encoding="utf-8")
     (src / "_toc.yml").write_text(yaml.safe_dump(toc(pages), sort_keys=False), encoding="utf-8")
-    generated = markdown_pages(edition, dataset, manifest, results, build_dir, rating)
+    generated = markdown_pages(edition, dataset, manifest, results, build_dir, rating, log)
     for name, text in generated.items():
         (src / name).write_text(text, encoding="utf-8")
     threads = review_threads(edition, generated["methods.md"], rating)
@@ -611,11 +617,12 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
             pages = [job.page for job in jobs_of_pages]
             rating = {job.page: job.placeholders["page_title"] for job in jobs_of_pages
                       if job.template == RATING_TEMPLATE}
+            log = edition_reviews(lang, rating)  # (checked before any page runs)
             fresh = work / "src"
             fresh.mkdir()
             results = EditionResults.compute(dataset, edition.year)  # the one assessment: the pages get it too
             sources = side.submit(prepare_source, edition, dataset, manifest, None, fresh, pages, results, build_dir,
-                                  rating)
+                                  rating, log)
             notebooks = run_notebooks(edition.year, lang, jobs=jobs, data_dir=data_dir, build_dir=build_dir,
                                       progress=progress, template_dir=template_dir, dataset=dataset, pool=pool,
                                       results=results)

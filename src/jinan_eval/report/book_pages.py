@@ -36,7 +36,7 @@ from .overview import MIN_PART_SIZE
 from .reviews import comment_slot, review_block, thread_uri
 from .reviews import entries_for as reviews_for
 from .tables import download_files
-from .text import commitment_ref, esc, num
+from .text import commitment_ref, esc, num, reader_date
 
 
 def md_table(frame: pd.DataFrame) -> str:
@@ -446,15 +446,6 @@ def sensitivity_table(result: pd.DataFrame, lang: str) -> str:
 def how_to_review_page(book_dir: Path, lang: str) -> str:
     """How to review, in the edition's language."""
     return (book_dir / f"how_to_review.{lang}.md").read_text(encoding="utf-8")
-
-
-def reader_date(m: Messages, stamp: str) -> str:
-    """A time stamp (ISO) as its reader writes the day: 2026年12月7日, 7 December 2026; anything else as given."""
-    try:
-        day = dt.datetime.fromisoformat(stamp).date()
-    except (TypeError, ValueError):
-        return stamp
-    return m("theme.date", year=day.year, month_name=m("theme.month_names").split()[day.month - 1], day=day.day)
 
 
 def site_index_html(editions: list[dict], plan: PlanConfig) -> str:

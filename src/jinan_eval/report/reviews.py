@@ -23,7 +23,7 @@ import yaml
 
 from ..vocabulary import REVIEW_OPEN, REVIEW_STATUSES
 from .messages import Messages
-from .text import esc
+from .text import esc, reader_date
 
 REVIEWS_FILE = "reviews/reviews.yml"
 #: what every entry states; ``affiliation``, ``edition`` (a page's entries) and ``ref`` (the comment it was
@@ -36,6 +36,8 @@ THREADS_FILE = "review-threads.json"
 THREAD_ROOT = "/review/"
 #: the longest comment the review server takes (characters)
 MAX_COMMENT_CHARS = 4000
+#: at most this many new comments from one address in a minute (the server refuses more; the page says so first)
+FLOOD_POSTS = 5
 #: "Name (Affiliation)" as a reviewer signs a comment, in either kind of brackets
 SIGNATURE = re.compile(r"^\s*(?P<name>[^（(]+?)\s*[（(]\s*(?P<affiliation>[^（()）]+?)\s*[)）]\s*$")
 
@@ -133,7 +135,7 @@ def review_block(entries: list[dict], lang: str) -> str:
         response = in_lang(e["response"], lang)
         out.append(
             f'<div class="review-log"><p><strong>{esc(m("review.comment_by"))}</strong>{esc(m("colon"))}'
-            f'{esc(reviewer_line(e, lang))} · {esc(str(e["date"]))} · {status_badge(e["status"], m)}</p>'
+            f'{esc(reviewer_line(e, lang))} · {esc(reader_date(m, str(e["date"])))} · {status_badge(e["status"], m)}</p>'
             f'<blockquote>{esc(in_lang(e["comment"], lang))}</blockquote>'
             f'<p><strong>{esc(m("review.response"))}</strong>{esc(m("colon"))}'
             f'{esc(response) if response else esc(m("review.no_response"))}</p></div>')
@@ -146,7 +148,8 @@ def comment_slot(uri: str, title: str, lang: str) -> str:
     m = Messages(lang)
     words = {"thread": uri, "title": title, "open": m("review.open"), "author": m("review.author_placeholder"),
              "signed": m("review.needs_signature"), "long": m("review.too_long", n=MAX_COMMENT_CHARS),
-             "max": str(MAX_COMMENT_CHARS), "moderated": m("review.moderated"),
+             "max": str(MAX_COMMENT_CHARS), "moderated": m("review.moderated"), "flood": m("review.refused_flood"),
+             "rate": str(FLOOD_POSTS),
              "lang": "zh_CN" if m.zh else "en"}
     attrs = " ".join(f'data-review-{k}="{html.escape(v, quote=True)}"' for k, v in words.items())
     return f'<div class="review-slot" {attrs}><p class="review-offline">{esc(m("review.offline"))}</p></div>'

@@ -7,6 +7,7 @@ so that a title such as ``<script>`` is shown as text, never run.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
 import re
@@ -210,3 +211,12 @@ def locator_text(locator: object, lang: str) -> str:
                 return place
             return place + ("：" if lang == "zh" else ": ") + _quoted(rest)
     return _quoted(text)
+
+
+def reader_date(m: Messages, stamp: str) -> str:
+    """A time stamp (ISO) as its reader writes the day: 2026年12月7日, 7 December 2026; anything else as given."""
+    try:
+        day = dt.datetime.fromisoformat(stamp).date()
+    except (TypeError, ValueError):
+        return stamp
+    return m("theme.date", year=day.year, month_name=m("theme.month_names").split()[day.month - 1], day=day.day)

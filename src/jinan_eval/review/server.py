@@ -29,13 +29,13 @@ from urllib.parse import parse_qs
 
 from ..config import REVIEW_PASSWORD_ENV, REVIEW_STORE_DIR, SITE_DIR
 from ..report.messages import Messages
-from ..report.reviews import MAX_COMMENT_CHARS, THREADS_FILE, signature
+from ..report.reviews import FLOOD_POSTS, MAX_COMMENT_CHARS, THREADS_FILE, signature
 
 MOUNT = "/comments"
 STORE_FILE = "comments.db"
 DEFAULT_STORE, DEFAULT_SITE, PASSWORD_ENV = REVIEW_STORE_DIR, SITE_DIR, REVIEW_PASSWORD_ENV
-#: at most this many new comments from one address in :data:`FLOOD_SECONDS`
-FLOOD_POSTS, FLOOD_SECONDS = 5, 60
+#: at most FLOOD_POSTS new comments from one address in this many seconds
+FLOOD_SECONDS = 60
 #: the largest request body a new comment may have (a comment of the longest length is far smaller)
 MAX_BODY = 64 * 1024
 
