@@ -83,7 +83,7 @@ def test_the_good_build_is_complete(good_build):
     site = build_dir / "site"
     names = {p.name for p in (site / str(YEAR)).glob("*.html")}
     expected = {"index.html", "overview.html", "mechanisms.html", "data_sources.html", "changes.html",
-                "methods.html", "data_dictionary.html", "how_to_review.html", "main.html",
+                "methods.html", "data_dictionary.html", "how_to_review.html", "reviews.html", "main.html",
                 *(f"kp{i}.html" for i in range(1, 11))}
     assert expected <= names, expected - names
     assert (site / "index.html").exists() and (site / "switcher.json").exists()

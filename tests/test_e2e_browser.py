@@ -69,12 +69,13 @@ SCREENSHOTS = ARTIFACTS / "screenshots"
 SCREENSHOT_PAGES = ("overview", "kp1", "mechanisms", "data_sources", "methods", "index")
 
 EDITION_PAGES = ["index", "overview", "main", *(f"kp{i}" for i in range(1, 11)), "mechanisms", "data_sources", "changes",
-                 "methods", "data_dictionary", "how_to_review", "genindex", "search"]
+                 "methods", "data_dictionary", "how_to_review", "reviews", "genindex", "search"]
 
 PLANTED_TITLE = "<script>alert(1)</script>"
 PLANTED_TITLE_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 PLANTED_LABEL = '"quotes" & <tags>'
 PLANTED_TARGET = "KP1-17"  # a target whose page draws a chart of the region's own figures
+PLANTED_NUMBER = "三（一）第17项"  # how the zh page names it (the plan's own numbering)
 PLANTED_INDICATOR = "green_factories_provincial_new"
 PLANTED_PAGE = "kp1"
 
@@ -353,7 +354,7 @@ def test_planted_label_shows_as_text(built, visit):
     assert page.evaluate("() => document.querySelectorAll('tags').length") == 0
     body = page.inner_text("body")
     assert "&lt;" not in body and "&amp;" not in body and "&quot;" not in body, "entities shown escaped twice"
-    assert f"{PLANTED_TARGET} · 省级绿色工厂 " in body
+    assert f"{PLANTED_NUMBER} · 省级绿色工厂 " in body
     shown = page.get_by_text("& <tags>")
     assert shown.count() >= 2  # the heading line and the target statement
     assert shown.first.is_visible()
@@ -372,7 +373,7 @@ def test_planted_label_is_shown_verbatim(built, visit):
     body = page.inner_text("body")
     assert "“quotes” & <tags>" not in body, (
         'the label "quotes" is shown as “quotes”: Sphinx smartquotes rewrites data text (smartquotes: false)')
-    assert f"{PLANTED_TARGET} · 省级绿色工厂 {PLANTED_LABEL}" in body
+    assert f"{PLANTED_NUMBER} · 省级绿色工厂 {PLANTED_LABEL}" in body
     assert page.get_by_text(PLANTED_LABEL).first.is_visible()
 
 
@@ -381,7 +382,7 @@ def test_planted_label_is_shown_verbatim(built, visit):
 
 def test_figures_from_a_filled_request_workbook_are_rated_on_the_page(built, visit):
     v = visit(f"{YEAR}/kp10.html")
-    block = v.page.locator("p", has_text="KP10-7").first
+    block = v.page.locator("p", has_text="三（十）第7项").first
     assert block.locator("a.status-on_track").count() == 1, block.inner_text()
     assert "表3" in raw_html(built, "kp10")  # the figure's locator from the workbook, in the data table
     assert v.page_errors == []
