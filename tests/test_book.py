@@ -86,7 +86,7 @@ def test_each_language_switcher_offers_the_other_language(tmp_path):
                                                       ("2024-en", "../en/2024/")]
     assert [(e["version"], e["url"]) for e in en] == [("2024", "../2024/"), ("2024-zh", "../../2024/"),
                                                       ("2023-zh", "../../2023/")]
-    assert zh[-1]["name"] == "2024 English edition" and en[1]["name"] == "2024 中文版"
+    assert zh[-1]["name"] == "2024 English edition" and en[1]["name"] == "2024年度中文版"
     for entries, lang_dir in ((zh, site / "2024"), (en, site / "en" / "2024")):
         for entry in entries:
             assert (lang_dir / entry["url"] / "manifest.json").resolve().exists(), entry

@@ -167,7 +167,7 @@ def test_the_main_plans_chapter_states_its_thresholds_and_counts(chapters, main_
                       r"milestones\)", en)
     assert found and tuple(map(int, found.groups())) == expected
     assert "济南市" in zh and "Jinan" in en
-    assert "《济南市“十四五”节能减排工作实施方案》（济政字〔2023〕10号，济南市人民政府2023年2月18日印发）" in zh
+    assert "《济南市“十四五”节能减排工作实施方案》（济政字〔2023〕10号，济南市人民政府于2023年2月18日印发）" in zh
     for caveat in main_plan.plan.caveats:  # the plan's caveats, Laiwu among them, in the page's language
         assert f"- {esc(caveat['zh'])}" in zh and f"- {esc(caveat['en'])}" in en
 

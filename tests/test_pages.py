@@ -38,7 +38,7 @@ def test_changes_page_is_computed_from_the_data():
     dataset = load_dataset()
     text = changes_page(2024, "zh", dataset, assess_edition(dataset, 2024), assess_edition(dataset, 2023), False)
     new_2024 = ((dataset.observations["year"] == 2024) & (dataset.observations["record_type"] == "observed")).sum()
-    assert f"2024 年新增数据点：{new_2024} 条" in text
+    assert f"2024年新增数据：{new_2024} 条" in text
 
 
 def test_md_table_escapes_cells():
@@ -113,3 +113,25 @@ def test_a_chinese_page_names_a_commitment_by_the_plan_s_own_numbering():
     assert commitment_ref("MAIN-1", sections, "zh") == "第二部分第1项"
     assert commitment_ref("KP4-8", sections, "en") == "KP4-8"
     assert commitment_ref("XX-1", sections, "zh") == "XX-1"  # a section the plan does not have: as written
+
+
+def test_numbers_dates_counts_and_lists_are_written_as_the_page_s_language_writes_them():
+    """The readers' complaints of the zh catalogue review: "80 %", "于2025-11-18表示", "已落实 1，推进中 95",
+    "市工业和信息化局；市发展改革委"."""
+    from jinan_eval.report.context import Context
+    from jinan_eval.report.messages import Messages
+
+    zh, en = Messages("zh"), Messages("en")
+    assert zh.amount("80", "%") == "80%" and zh.amount("1,908", "辆") == "1,908辆" and zh.amount("3", "") == "3"
+    assert en.amount("80", "%") == "80%" and en.amount("1,908", "vehicles") == "1,908 vehicles"
+    assert zh.reasons("statement:2025-11-18") == "依据主管部门2025年11月18日的表述。"
+    assert "18 November 2025" in en.reasons("statement:2025-11-18")
+    assert zh.count("推进中", 95) == "推进中 95 项" and en.count("Under way", 95) == "Under way 95"
+    dataset = shipped_dataset()
+    several = [(sid, raw) for sid, raw in zip(dataset.sections["section_id"], dataset.sections["lead_departments_zh"])
+               if isinstance(raw, str) and "；" in raw]
+    assert several  # the shipped plan names several lead departments for some part
+    for sid, raw in several:
+        assert Context(dataset, 2025, "zh").leads(sid) == "、".join(n.strip() for n in raw.split("；") if n.strip())
+    text = changes_page(2024, "zh", dataset, assess_edition(dataset, 2024), assess_edition(dataset, 2023), False)
+    assert " %" not in text and "%（比上年增减（%））" not in text

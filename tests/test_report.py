@@ -124,7 +124,7 @@ def test_source_list_groups_documents_by_issuer_with_grade_and_figures(data_dir)
     groups = html.split('<tbody class="source-issuer">')[1:]
     assert [g.split('<th colspan="4">')[1].split(" <small>")[0] for g in groups] == ["国家统计局", "济南市统计局"]
     assert all(g.count("<tr>") == 1 and "（1）" in g for g in groups)
-    assert re.search(r"<td>\d+ 个数字</td>", html) and 'data-filter-table="source-list"' in html
+    assert re.search(r"<td>\d+ 条数据</td>", html) and 'data-filter-table="source-list"' in html
     assert 'title="A级：政府机关本身的网站">A</span>' in html and 'href="https://news.example.com/b"' in html
 
 

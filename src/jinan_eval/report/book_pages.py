@@ -123,7 +123,9 @@ def changes_page(year: int, lang: str, dataset: Dataset, current: pd.DataFrame, 
         regions = dict(zip(dataset.regions["region"], dataset.regions["name_zh" if m.zh else "name_en"]))
         rows = []
         for key, group in new.groupby("indicator_key", sort=False):
-            figures = [f"{regions.get(r.region, r.region)}{m('colon')}{num(r.value, 3)} {m.unit(r.unit)}".rstrip()
+            # (a measure whose words name its unit, 比上年增减（%）, is not given the unit twice)
+            figures = [f"{regions.get(r.region, r.region)}{m('colon')}"
+                       f"{m.amount(num(r.value, 3), '' if m.unit(r.unit) in m.measure(r.measure) else r.unit)}"
                        + m.paren(m("detail_sep").join([m.measure(r.measure)]
                                                       + ([m.period(r.period)] if r.period != "year" else [])))
                        for r in group.itertuples()]  # a part-year figure says so

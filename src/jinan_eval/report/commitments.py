@@ -43,13 +43,12 @@ def _evidence_cell(target_id: str, ctx: Context, leads: str) -> str:
 def commitment_table(rows: pd.DataFrame, ctx: Context) -> Html:
     """One line per commitment: what the plan says, its level, and the evidence (or who would know)."""
     m = ctx.m
-    sections = ctx.dataset.sections.set_index("section_id")[f"lead_departments_{ctx.lang}"].fillna("")
     lines = []
     for rec in rows.to_dict("records"):
         kind = "" if rec["kind"] == "qualitative" else f"<br><small>{m.kind(rec['kind'])}{parts_text(rec, m)}</small>"
         lines.append(f'<tr id="c-{esc(rec["target_id"]).lower()}"><td>{esc(ctx.ref(rec["target_id"]))} '
                      f"{text.label(rec, ctx.lang)}{kind}</td><td>{text.level_badge(rec['level'], m)}</td>"
-                     f"<td>{_evidence_cell(rec['target_id'], ctx, sections.get(rec['section_id'], ''))}</td></tr>")
+                     f"<td>{_evidence_cell(rec['target_id'], ctx, ctx.leads(rec['section_id']))}</td></tr>")
     head = [m("commitments.column_commitment"), m("commitments.column_level"), m("commitments.column_evidence")]
     return Html(html_table(head, lines, "jinan-table commitments"))
 
@@ -77,7 +76,7 @@ def parts_detail(rec: dict, m) -> str:
 
 def counts_text(levels: pd.Series, m) -> str:
     counts = {level: int((levels == level).sum()) for level in LEVEL_ORDER}
-    return m("detail_sep").join(f"{m('level.' + lv)} {n}" for lv, n in counts.items() if n)
+    return m("detail_sep").join(m.count(m(f"level.{lv}"), n) for lv, n in counts.items() if n)
 
 
 def level_chart(rows: pd.DataFrame, ctx: Context) -> list:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -160,6 +161,15 @@ class Context:
 
     def name(self, row: dict) -> str:
         return row["name_zh"] if self.lang == "zh" else row["name_en"]
+
+    def leads(self, section_id: str) -> str:
+        """The plan's lead departments of a section, as a list in the page's language (牵头单位 A、B、C)."""
+        sections = self.dataset.sections.set_index("section_id")
+        if section_id not in sections.index:
+            return ""
+        value = sections.loc[section_id, f"lead_departments_{self.lang}"]
+        names = [n.strip() for n in re.split(r"[；;]", value)] if isinstance(value, str) else []
+        return self.m.join([n for n in names if n])
 
     def ref(self, target_id: str) -> str:
         """How the page names a commitment (:func:`text.commitment_ref`)."""

@@ -8,6 +8,7 @@ words under ``status.``, ``kind.``, ``measure.``, ``period.``, ``route.``, ``rea
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from ..config import LANGS
 from ..vocabulary import parse_reasons
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "messages"
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
@@ -63,6 +65,22 @@ class Messages:
         text = "" if unit is None or unit != unit else str(unit)
         return self._messages.get(f"unit.{text}", text)
 
+    def count(self, what: str, n: int) -> str:
+        """A status or level with how many have it: 推进中 95 项, Under way 95."""
+        return self("count_of", what=what, n=n)
+
+    def day(self, iso: str) -> str:
+        """A day (YYYY-MM-DD) as the reader writes it: 2025年11月18日, 18 November 2025."""
+        year, month, day = (int(x) for x in iso.split("-"))
+        return self("theme.date", year=year, month_name=self("theme.month_names").split()[month - 1], day=day)
+
+    def amount(self, value: str, unit: object) -> str:
+        """A number written with its unit as the language writes it: 483,000万吨, 80%; 483,000 t, 80%."""
+        word = self.unit(unit)
+        if not word:
+            return value
+        return f"{value}{word}" if self.zh or word == "%" else f"{value} {word}"
+
     def status(self, code: str) -> str:
         return self(f"status.{code}")
 
@@ -87,6 +105,8 @@ class Messages:
             parts = {f"a{i}": part for i, part in enumerate(arg.split(","))}  # each part of the argument by place
             if code == "unusable_measures":
                 arg = self("list_sep").join(self.measure(m) for m in arg.split("/") if m)
+            elif ISO_DAY.fullmatch(arg):  # a day (the statement a rating rests on) as the reader writes one
+                arg = self.day(arg)
             elif arg:
                 arg = self("list_sep").join(arg.replace("/", ",").split(","))
             out.append(self(f"reason.{code}", arg=arg, region=region, **parts))

@@ -136,7 +136,7 @@ def counts(ctx: Context) -> list:
     m = ctx.m
     rated = rated_targets(ctx)
     tally = status_counts(rated)
-    parts = m("detail_sep").join(f"{m.status(s)} {n}" for s, n in tally.items() if n)
+    parts = m("detail_sep").join(m.count(m.status(s), n) for s, n in tally.items() if n)
     items = "".join(f"<li>{esc(line)}</li>" for line in findings(ctx))
     # the page's own heading names the findings (the landing page's box carries a lead line of its own)
     return [Html(f'<div class="findings"><ul>{items}</ul></div>'), *status_chart(ctx),

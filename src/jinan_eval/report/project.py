@@ -17,12 +17,11 @@ def intro(ctx: Context, section_id: str) -> list:
     """Lead departments, then the answer for this part: its quantified targets by status and its commitments
     without a number by implementation level, counted separately."""
     m = ctx.m
-    sec = ctx.dataset.sections.set_index("section_id").loc[section_id]
-    leads = sec["lead_departments_zh"] if ctx.zh else sec["lead_departments_en"]
-    lines = [f"**{m('text.lead_departments')}**{m('colon')}{esc(leads)}"] if isinstance(leads, str) and leads else []
+    leads = ctx.leads(section_id)
+    lines = [f"**{m('text.lead_departments')}**{m('colon')}{esc(leads)}"] if leads else []
     rated = ctx.targets[(ctx.targets["section_id"] == section_id) & ctx.targets["kind"].isin(RATED_KINDS)]
     if not rated.empty:
-        parts = m("detail_sep").join(f"{m.status(s)} {n}" for s, n in status_counts(rated).items() if n)
+        parts = m("detail_sep").join(m.count(m.status(s), n) for s, n in status_counts(rated).items() if n)
         lines.append(m("commitments.quantified_sentence", total=len(rated), parts=parts))
     committed = ctx.commitments[ctx.commitments["section_id"] == section_id]
     if not committed.empty:

@@ -48,9 +48,7 @@ def request_for(ctx: Context, target: dict) -> Request:
         unit = m.unit(ind.get("unit") or target.get("unit") or "")
         figure = name if not unit or unit in name else m("text.name_unit", name=name, unit=unit)
         missing = m("requests.missing", region=esc(ctx.region_name()), years=year_span(years, m), figure=esc(figure))
-    sections = ctx.dataset.sections.set_index("section_id")
-    leads = sections.loc[target["section_id"], "lead_departments_zh" if ctx.zh else "lead_departments_en"] \
-        if target["section_id"] in sections.index else ""
+    leads = ctx.leads(target["section_id"])
 
     def field(value: object) -> str:
         return esc(value) if isinstance(value, str) and value else ""

@@ -305,7 +305,7 @@ def partial_sentence(target: dict, ctx: Context) -> str:
                     & (said["source_id"] == target.get("sources"))] if said is not None else None
         rec = rows.iloc[0] if rows is not None and len(rows) else None
         head = m("text.statement_said", body=esc(rec["body_zh" if ctx.zh else "body_en"]),
-                 date=esc(rec["statement_date"]), what=esc(rec["what_zh" if ctx.zh else "what_en"])) if rec is not None \
+                 date=esc(text.reader_date(m, str(rec["statement_date"]))), what=esc(rec["what_zh" if ctx.zh else "what_en"])) if rec is not None \
             else ""
         verdict = m("text.statement_verdict", status=m.status(target["status"]), year=year)
         return m.sentences(head, verdict)

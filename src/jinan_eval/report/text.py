@@ -78,7 +78,7 @@ def label(row: pd.Series | dict, lang: str) -> str:
 
 
 def status_count_sentence(counts: dict[str, int], total: int, m: Messages) -> str:
-    parts = [f"{m.status(s)} {n}" for s, n in counts.items() if n]
+    parts = [m.count(m.status(s), n) for s, n in counts.items() if n]
     return m("text.status_count", total=total, parts=m("detail_sep").join(parts))
 
 
@@ -219,4 +219,4 @@ def reader_date(m: Messages, stamp: str) -> str:
         day = dt.datetime.fromisoformat(stamp).date()
     except (TypeError, ValueError):
         return stamp
-    return m("theme.date", year=day.year, month_name=m("theme.month_names").split()[day.month - 1], day=day.day)
+    return m.day(day.isoformat())
