@@ -489,11 +489,15 @@ def read_workbook(path: Path, dataset: Dataset, words: dict[str, dict[str, str]]
     return figures, events, report
 
 
-def _source_problems(kind: str, cell, keys: dict[str, str], hosts: dict[str, str], where, report: Report
+def _source_problems(kind: str | None, cell, keys: dict[str, str], hosts: dict[str, str], where, report: Report
                      ) -> list[tuple[str, str, str]]:
     """What a source of its kind must name (a department's return: title, body, number and office, no web address;
     a web page: its address on a citable host; a printed publication: title, body and table); an unlisted,
-    non-government host is a warning with its grade, a blocked one a refusal."""
+    non-government host is a warning with its grade, a blocked one a refusal. No kind (a word not of the list): that
+    one problem."""
+    if kind is None:
+        return [("source_kind", "workbook.source_kind",
+                 f"{_text(cell['source_kind'].value)!r} is not a source kind of the list")]
     def value(key: str) -> str:
         return _text(cell[keys[key]].value) if keys.get(key) in cell else ""
 
@@ -594,11 +598,7 @@ def _figure_row(cell, where, report, words, context, sheet, r):
         problems.append(("year", "workbook.year", f"{year!r} is not a year of the plan period {first}–{last}"))
     if measure in MEASURES_NEEDING_BASE_YEAR and not isinstance(base, int):
         problems.append(("base_year", "workbook.base_year", "a change or an addition needs its base year"))
-    if kind is None:
-        problems.append(("source_kind", "workbook.source_kind",
-                         f"{_text(cell['source_kind'].value)!r} is not a source kind of the list"))
-    else:
-        problems += _source_problems(kind, cell, _FIGURE_SOURCE, context["hosts"], where, report)
+    problems += _source_problems(kind, cell, _FIGURE_SOURCE, context["hosts"], where, report)
     date = _date(cell["source_date"], report, where("source_date"), required=True)
     if date and isinstance(year, int) and first <= year <= last and _period(date)[1] < dt.date(year, 1, 1):
         problems.append(("source_date", "workbook.date_order", f"{date} is before {year}, the year of the figure: "
@@ -638,11 +638,7 @@ def _evidence_row(cell, where, report, words, context, sheet=None, r=None):
                              + (f" ({'、'.join(named)})" if named else " (it names none)")))
         elif event_code not in ("completed", "result_reported"):
             problems.append(("part", "workbook.part", "a part is named for a completion only"))
-    if kind is None:
-        problems.append(("source_kind", "workbook.source_kind",
-                         f"{_text(cell['source_kind'].value)!r} is not a source kind of the list"))
-    else:
-        problems += _source_problems(kind, cell, _EVIDENCE_SOURCE, context["hosts"], where, report)
+    problems += _source_problems(kind, cell, _EVIDENCE_SOURCE, context["hosts"], where, report)
     event = _date(cell["event_date"], report, where("event_date"), required=True)
     first, last = context["first"], context["last"]
     if event and not first + 1 <= date_year(event) <= last:

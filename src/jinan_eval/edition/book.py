@@ -215,10 +215,14 @@ def _worked_example(dataset: Dataset, results: EditionResults, lang: str) -> str
 RATING_TEMPLATE = "key_project.ipynb"
 
 
+def rating_titles(jobs: list) -> dict[str, str]:
+    """Of an edition's page jobs, the pages that rate targets with their titles (page → title), in book order."""
+    return {job.page: job.placeholders["page_title"] for job in jobs if job.template == RATING_TEMPLATE}
+
+
 def rating_pages(dataset: Dataset, year: int, lang: str) -> dict[str, str]:
-    """The pages that rate targets, with their titles (page → title), in book order."""
-    return {job.page: job.placeholders["page_title"] for job in page_jobs(dataset, year, lang, DEFAULT_DATA_DIR)
-            if job.template == RATING_TEMPLATE}
+    """The pages that rate targets of an edition, with their titles (:func:`rating_titles`)."""
+    return rating_titles(page_jobs(dataset, year, lang, DEFAULT_DATA_DIR))
 
 
 def edition_reviews(lang: str, rating: dict[str, str]) -> list[dict]:
@@ -615,8 +619,7 @@ def build_edition(year: int, lang: str = "zh", force: bool = False, data_dir: Pa
             manifest["build_key"] = build_key(edition, data_dir, template_dir)
             jobs_of_pages = page_jobs(dataset, edition.year, lang, Path(data_dir).resolve())
             pages = [job.page for job in jobs_of_pages]
-            rating = {job.page: job.placeholders["page_title"] for job in jobs_of_pages
-                      if job.template == RATING_TEMPLATE}
+            rating = rating_titles(jobs_of_pages)
             log = edition_reviews(lang, rating)  # (checked before any page runs)
             fresh = work / "src"
             fresh.mkdir()

@@ -33,18 +33,15 @@ from ..vocabulary import (
 )
 from .messages import Messages
 from .overview import MIN_PART_SIZE
-from .reviews import comment_slot, review_block, thread_uri
-from .reviews import entries_for as reviews_for
+from .reviews import comment_slot, entries_for, review_block, thread_uri
 from .tables import download_files
 from .text import commitment_ref, esc, num, reader_date
 
 
 def md_table(frame: pd.DataFrame) -> str:
     """A Markdown pipe table; cells are escaped."""
-    head = "| " + " | ".join(esc(c) for c in frame.columns) + " |"
-    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(esc(v).replace("|", "&#124;") for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([head, rule, *body])
+    return _cells_table(list(frame.columns), [tuple(esc(v).replace("|", "&#124;") for v in row)
+                                              for row in frame.itertuples(index=False)])
 
 
 def edition_title(plan: PlanConfig, year: int, lang: str) -> str:
@@ -392,7 +389,7 @@ def methods_page(lang: str, book_dir: Path, dataset: Dataset, worked: str, sensi
 
     def close_section():
         if current:
-            entries = reviews_for(reviews, current)
+            entries = entries_for(reviews, current)
             out.extend(["", *([review_block(entries, lang), ""] if entries else []),
                         comment_slot(thread_uri(current), m("review.methods_thread", heading=headings[current]),
                                      lang), ""])

@@ -33,7 +33,6 @@ from ..report.reviews import FLOOD_POSTS, MAX_COMMENT_CHARS, THREADS_FILE, signa
 
 MOUNT = "/comments"
 STORE_FILE = "comments.db"
-DEFAULT_STORE, DEFAULT_SITE, PASSWORD_ENV = REVIEW_STORE_DIR, SITE_DIR, REVIEW_PASSWORD_ENV
 #: at most FLOOD_POSTS new comments from one address in this many seconds
 FLOOD_SECONDS = 60
 #: the largest request body a new comment may have (a comment of the longest length is far smaller)
@@ -63,7 +62,7 @@ def known_threads(site: Path) -> dict[str, str]:
 
 def moderator_password(password_file: Path | None, site: Path) -> str:
     """The moderator's password: from ``password_file`` (its first line) or the environment variable
-    :data:`PASSWORD_ENV`. A file inside the site folder would be published with it: refused."""
+    :data:`~jinan_eval.config.REVIEW_PASSWORD_ENV`. A file inside the site folder would be published with it: refused."""
     if password_file is not None:
         if _inside(password_file, site):
             raise ServeError(f"{password_file} is inside the site folder {site}, which is published: keep the "
@@ -74,9 +73,9 @@ def moderator_password(password_file: Path | None, site: Path) -> str:
         except OSError as exc:
             raise ServeError(f"cannot read the password file {password_file}: {exc.strerror}") from None
     else:
-        password = os.environ.get(PASSWORD_ENV, "").strip()
+        password = os.environ.get(REVIEW_PASSWORD_ENV, "").strip()
     if len(password) < 8:
-        raise ServeError(f"the moderator needs a password of at least 8 characters: set {PASSWORD_ENV} or give "
+        raise ServeError(f"the moderator needs a password of at least 8 characters: set {REVIEW_PASSWORD_ENV} or give "
                          f"--password-file (never a file in the repository or the site)")
     return password
 
@@ -85,7 +84,7 @@ def store_path(store: Path, site: Path) -> Path:
     """The comment store (one SQLite file) in the folder ``store``, created if need be; never in the site."""
     if _inside(store, site):
         raise ServeError(f"the comment store {store} is inside the site folder {site}, which is published: "
-                         f"name a folder outside it (default {DEFAULT_STORE})")
+                         f"name a folder outside it (default {REVIEW_STORE_DIR})")
     try:
         store.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -245,7 +244,7 @@ def review_app(site: Path, db: Path, origin: str, password: str):
     return DispatcherMiddleware(site_app(site), {MOUNT: CommentGuard(isso, threads)})
 
 
-def serve(site: Path = DEFAULT_SITE, store: Path = DEFAULT_STORE, host: str = "127.0.0.1", port: int = 8000,
+def serve(site: Path = SITE_DIR, store: Path = REVIEW_STORE_DIR, host: str = "127.0.0.1", port: int = 8000,
           password_file: Path | None = None, ready=print) -> None:
     """Serve until interrupted. ``ready`` is told the address once the server listens."""
     from werkzeug.serving import make_server
